@@ -1,0 +1,22 @@
+package dev.hsdo.config;
+
+import java.util.List;
+
+/**
+ * A backend whose servers hsdo manages.
+ *
+ * @param name           backend name
+ * @param mode           http or tcp
+ * @param balance        balance algorithm with its argument, e.g. {@code uri}, {@code hdr(host)}
+ * @param hashType       hash-type line, e.g. {@code consistent}, or null for algorithms that do not hash
+ * @param sources        names of the sources whose endpoints become this backend's servers
+ * @param healthCheck    active checks
+ * @param serverDefaults per-server defaults
+ * @param retries        retries on connection failure (with redispatch on the last one)
+ */
+public record BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
+                            HealthCheck healthCheck, ServerDefaults serverDefaults, int retries) {
+    public BackendConfig {
+        sources = List.copyOf(sources);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.hsdo.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The HAProxy process hsdo runs and the global section it renders.
+ *
+ * @param binary         haproxy executable (name on PATH or path)
+ * @param runtimeDir     where the rendered config, sockets and pid file live
+ * @param maxconn        global maxconn
+ * @param threads        nbthread
+ * @param log            a {@code log} target such as {@code stdout format raw local0}, or null for none
+ * @param statsBind      address:port of the stats page, or null
+ * @param healthBind     address:port answering 200 while HAProxy runs ({@code monitor-uri /healthz}), or null
+ * @param timeoutConnect defaults timeout connect
+ * @param timeoutClient  defaults timeout client
+ * @param timeoutServer  defaults timeout server
+ * @param hardStopAfter  global hard-stop-after: how long an old worker may keep connections after a reload
+ */
+public record HaproxySettings(String binary, Path runtimeDir, int maxconn, int threads, String log, String statsBind,
+                              String healthBind, Duration timeoutConnect, Duration timeoutClient, Duration timeoutServer,
+                              Duration hardStopAfter) {
+}

@@ -1,0 +1,34 @@
+package dev.hsdo.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole validated {@code hsdo.yaml}. Only {@link ConfigLoader} builds one, after checking every key;
+ * it is immutable, so it is frozen once hsdo starts.
+ *
+ * @param haproxy           the HAProxy process and global section
+ * @param frontends         frontends
+ * @param backends          managed backends
+ * @param sources           discovery sources
+ * @param reconcileInterval how often the agent re-reads HAProxy and repairs drift
+ * @param drainPeriod       how long a leaving server drains before maint and delete
+ * @param guard             the mass-removal guard
+ * @param admin             admin HTTP API
+ * @param store             plan store
+ */
+public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                         List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                         AdminConfig admin, StoreConfig store) {
+    public HsdoConfig {
+        frontends = List.copyOf(frontends);
+        backends = List.copyOf(backends);
+        sources = List.copyOf(sources);
+    }
+
+    /** The backend named {@code name}, or null. */
+    public BackendConfig backend(String name) {
+        for (BackendConfig b : backends) if (b.name().equals(name)) return b;
+        return null;
+    }
+}

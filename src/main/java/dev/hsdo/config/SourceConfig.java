@@ -1,0 +1,7 @@
+package dev.hsdo.config;
+
+/** One discovery source; each kind has its own record. */
+public sealed interface SourceConfig permits FileSourceConfig {
+    /** The name backends refer to. */
+    String name();
+}

@@ -1,0 +1,78 @@
+package dev.hsdo.model;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything every HAProxy of the fleet should route to, published whole.
+ *
+ * @param generation increases by one with every change of content
+ * @param digest     SHA-256 of the canonical content (not of the generation): equal content, equal digest
+ * @param backends   backends sorted by name
+ */
+public record Plan(long generation, String digest, List<BackendPlan> backends) {
+    public Plan {
+        if (generation < 0) throw new IllegalArgumentException("generation must be >= 0, got " + generation);
+        backends = backends.stream().sorted(java.util.Comparator.comparing(BackendPlan::name)).toList();
+        Set<String> names = new HashSet<>();
+        for (BackendPlan b : backends)
+            if (!names.add(b.name())) throw new IllegalArgumentException("duplicate backend " + b.name());
+        String expected = digestOf(backends);
+        if (digest == null) digest = expected;
+        else if (!digest.equals(expected))
+            throw new IllegalArgumentException("plan " + generation + ": digest " + digest + " does not match its content " + expected);
+    }
+
+    /** A plan at {@code generation} with its digest computed. */
+    public static Plan of(long generation, List<BackendPlan> backends) {
+        return new Plan(generation, null, backends);
+    }
+
+    /** The empty plan that precedes every other. */
+    public static Plan empty() {
+        return of(0, List.of());
+    }
+
+    /** The backend named {@code name}, or null. */
+    public BackendPlan backend(String name) {
+        for (BackendPlan b : backends) if (b.name().equals(name)) return b;
+        return null;
+    }
+
+    /** Whether {@code other} has the same content, whatever its generation. */
+    public boolean sameContent(Plan other) {
+        return other != null && digest.equals(other.digest);
+    }
+
+    /** The canonical text the digest is computed from: one line per backend and per server. */
+    public static String canonical(List<BackendPlan> backends) {
+        StringBuilder b = new StringBuilder();
+        for (BackendPlan be : backends) {
+            b.append("backend ").append(be.name());
+            if (be.heldBack() != null) b.append(" held-back ").append(be.heldBack().replace('\n', ' '));
+            b.append('\n');
+            for (ServerPlan s : be.servers()) {
+                ServerOptions o = s.options();
+                b.append("  server ").append(s.name()).append(' ').append(s.id()).append(' ').append(s.identity())
+                        .append(' ').append(s.address()).append(' ').append(s.port()).append(' ').append(s.weight())
+                        .append(' ').append(s.state().word()).append(' ').append(s.zone())
+                        .append(' ').append(s.drainUntil()).append(' ').append(o).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String digestOf(List<BackendPlan> backends) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(canonical(backends).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

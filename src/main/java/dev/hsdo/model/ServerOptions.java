@@ -1,0 +1,33 @@
+package dev.hsdo.model;
+
+/**
+ * Server keywords besides address, id and weight. The same record renders the static config line and
+ * the {@code add server} command, because HAProxy does not apply {@code default-server} to dynamic
+ * servers.
+ *
+ * @param maxconn       0 for no limit
+ * @param ssl           TLS to the server
+ * @param sslVerify     verify the server's certificate (with the system CA bundle) when ssl is on
+ * @param check         run health checks
+ * @param interMs       check interval
+ * @param fastinterMs   interval while a state change is pending
+ * @param downinterMs   interval while down
+ * @param rise          consecutive successes to mark up
+ * @param fall          consecutive failures to mark down
+ * @param observeErrors mark down on layer-4 errors in live traffic
+ * @param backup        a backup server
+ */
+public record ServerOptions(int maxconn, boolean ssl, boolean sslVerify, boolean check, long interMs, long fastinterMs,
+                            long downinterMs, int rise, int fall, boolean observeErrors, boolean backup) {
+    public ServerOptions {
+        if (maxconn < 0) throw new IllegalArgumentException("maxconn: invalid value " + maxconn + " (>= 0)");
+        if (interMs <= 0 || fastinterMs <= 0 || downinterMs <= 0)
+            throw new IllegalArgumentException("check intervals must be positive");
+        if (rise < 1 || fall < 1) throw new IllegalArgumentException("rise and fall must be >= 1");
+    }
+
+    /** The defaults DESIGN.md measured as safe: checks every 2 s, 500 ms while changing, fall 3, rise 2. */
+    public static ServerOptions defaults() {
+        return new ServerOptions(0, false, false, true, 2000, 500, 2000, 2, 3, true, false);
+    }
+}
