@@ -1,0 +1,118 @@
+package dev.hsdo.store.file;
+
+import dev.hsdo.model.Plan;
+import dev.hsdo.store.PlanJson;
+import dev.hsdo.store.PlanStore;
+import dev.hsdo.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default store: one JSON file, replaced atomically (write aside, fsync, rename), so a
+ * reader sees the old plan or the new one, never a mix. A lock file serialises writers across processes.
+ * Writes from this process reach watchers at once; writes from others within the poll interval.
+ */
+public final class FilePlanStore implements PlanStore {
+    private static final Logger log = LoggerFactory.getLogger(FilePlanStore.class);
+
+    private final Path file;
+    private final Path lockFile;
+    private final List<Consumer<Plan>> watchers = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService poller;
+    private final Object lock = new Object();
+    // guarded by lock: the generation last delivered to watchers, and the calls to them
+    private long delivered = -1;
+
+    public FilePlanStore(Path file, Duration pollInterval) {
+        this.file = file.toAbsolutePath();
+        this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("plan-store-poll").unstarted(r));
+        poller.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Optional<Plan> current() throws StoreException {
+        try {
+            return Optional.of(PlanJson.read(Files.readString(file), file.toString()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void publish(Plan plan, long expectedGeneration) throws StoreException {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                long stored = current().map(Plan::generation).orElse(0L);
+                if (stored != expectedGeneration)
+                    throw new StoreException.Conflict(file + ": stored generation is " + stored + ", expected "
+                            + expectedGeneration + "; plan " + plan.generation() + " not written");
+                Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    out.write(StandardCharsets.UTF_8.encode(PlanJson.write(plan)));
+                    out.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new StoreException(file + ": cannot write plan " + plan.generation() + ": " + e.getMessage(), e);
+        }
+        deliver(plan);
+    }
+
+    @Override
+    public void watch(Consumer<Plan> listener) {
+        watchers.add(listener);
+    }
+
+    private void poll() {
+        try {
+            current().ifPresent(this::deliver);
+        } catch (StoreException e) {
+            log.warn("{}", e.getMessage());
+        }
+    }
+
+    private void deliver(Plan plan) {
+        // Watchers are called under the lock so that they see generations in order; they only hand the
+        // plan over to their own thread.
+        synchronized (lock) {
+            if (plan.generation() <= delivered) return;
+            delivered = plan.generation();
+            for (Consumer<Plan> w : watchers) {
+                try {
+                    w.accept(plan);
+                } catch (RuntimeException e) {
+                    log.warn("plan watcher failed on generation {}", plan.generation(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
