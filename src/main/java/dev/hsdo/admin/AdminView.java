@@ -1,0 +1,23 @@
+package dev.hsdo.admin;
+
+import dev.hsdo.model.Plan;
+
+import java.util.Map;
+
+/** What the admin API shows and the few things it may do. */
+public interface AdminView {
+    /** The plan in force. */
+    Plan plan();
+
+    /** The status document: plan, agent, sources, HAProxy. */
+    Map<String, Object> status();
+
+    /** Why hsdo is not ready (HAProxy unreachable, plan not applied), or null when it is. */
+    String notReadyReason();
+
+    /** Releases the mass-removal guard of {@code backend} once; false when there is no such backend. */
+    boolean releaseGuard(String backend);
+
+    /** Asks for a reconcile round now. */
+    void reconcileNow();
+}

@@ -1,0 +1,65 @@
+package dev.hsdo.agent;
+
+import dev.hsdo.haproxy.ServerStateRow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The agent's Prometheus metrics. */
+public final class AgentMetrics {
+    private final MeterRegistry registry;
+    private final Timer applyDuration;
+    private final Counter sent;
+    private final Counter failed;
+    private final AtomicLong desiredGeneration = new AtomicLong();
+    private final AtomicLong appliedGeneration = new AtomicLong();
+    private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
+
+    public AgentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.applyDuration = Timer.builder("hsdo.apply.duration").description("time of one reconcile round")
+                .publishPercentileHistogram().register(registry);
+        this.sent = Counter.builder("hsdo.commands.sent").description("Runtime API commands sent").register(registry);
+        this.failed = Counter.builder("hsdo.commands.failed").description("Runtime API commands HAProxy refused").register(registry);
+        registry.gauge("hsdo.plan.generation.desired", desiredGeneration);
+        registry.gauge("hsdo.plan.generation.applied", appliedGeneration);
+    }
+
+    /** Metrics that go nowhere, for tests and one-shot commands. */
+    public static AgentMetrics none() {
+        return new AgentMetrics(new SimpleMeterRegistry());
+    }
+
+    void commandsSent(int n) {
+        sent.increment(n);
+    }
+
+    void commandsFailed(int n) {
+        failed.increment(n);
+    }
+
+    void applied(AgentStatus status, long nanos) {
+        applyDuration.record(Duration.ofNanos(nanos));
+        desiredGeneration.set(status.desiredGeneration());
+        appliedGeneration.set(status.appliedGeneration());
+    }
+
+    void servers(Map<String, List<ServerStateRow>> observed) {
+        servers.values().forEach(v -> v.set(0));
+        observed.forEach((backend, rows) -> {
+            for (ServerStateRow r : rows) {
+                String state = r.isMaint() ? "maint" : r.isDrain() ? "drain" : r.isUp() ? "up" : "down";
+                servers.computeIfAbsent(backend + "\u0000" + state, k -> registry.gauge("hsdo.servers",
+                        Tags.of("backend", backend, "state", state), new AtomicLong())).incrementAndGet();
+            }
+        });
+    }
+}

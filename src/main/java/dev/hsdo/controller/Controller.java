@@ -1,0 +1,166 @@
+package dev.hsdo.controller;
+
+import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.discovery.Source;
+import dev.hsdo.model.Plan;
+import dev.hsdo.model.SourceSnapshot;
+import dev.hsdo.plan.PlanInput;
+import dev.hsdo.plan.Planner;
+import dev.hsdo.store.PlanStore;
+import dev.hsdo.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
+ * time), and publishes only when the plan's content changed, with a generation compare-and-set so that a
+ * writer that fell behind can never overwrite a newer plan.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+    private final HsdoConfig config;
+    private final List<Source> sources;
+    private final PlanStore store;
+    private final Clock clock;
+    private final ControllerMetrics metrics;
+    private final Map<String, SourceSnapshot> snapshots = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
+    private final Object planLock = new Object();
+    // guarded by planLock: the last plan published or read, and the backends released from the guard
+    private Plan current = Plan.empty();
+    private final Set<String> overrides = new HashSet<>();
+    private volatile String lastError;
+    private volatile boolean closed;
+    private Thread loop;
+
+    public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
+        this.config = config;
+        this.sources = List.copyOf(sources);
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Reads the stored plan (so a restart keeps generations and drains), starts the sources, publishes
+     * the first plan and starts the planning loop. Returns the plan in force.
+     */
+    public Plan start() throws StoreException {
+        synchronized (planLock) {
+            current = store.current().orElse(Plan.empty());
+        }
+        for (Source s : sources) s.start(snap -> {
+            SourceSnapshot old = snapshots.put(snap.source(), snap);
+            metrics.source(snap, old);
+            wake();
+        });
+        Plan first = planOnce();
+        loop = Thread.ofPlatform().daemon().name("hsdo-controller").start(this::run);
+        return first;
+    }
+
+    /** Plans again at once. */
+    public void wake() {
+        wakeups.offer(Boolean.TRUE);
+    }
+
+    /** Lets the held-back change of {@code backend} through on the next plan. */
+    public boolean releaseGuard(String backend) {
+        if (config.backend(backend) == null) return false;
+        synchronized (planLock) {
+            overrides.add(backend);
+        }
+        wake();
+        return true;
+    }
+
+    private void run() {
+        long interval = config.reconcileInterval().toMillis();
+        while (!closed) {
+            try {
+                wakeups.poll(interval, TimeUnit.MILLISECONDS);
+                wakeups.clear();
+                if (!closed) planOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("planning failed", e);
+            }
+        }
+    }
+
+    /** Plans now, publishes if changed, and returns the plan in force. */
+    public Plan planOnce() {
+        synchronized (planLock) {
+            Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
+            // An override is spent once the released backend is no longer held back.
+            overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
+            if (next == current) return current;
+            try {
+                store.publish(next, current.generation());
+                next.backends().stream().filter(b -> b.heldBack() != null)
+                        .forEach(b -> log.warn("backend {}: {}", b.name(), b.heldBack()));
+                log.info("published plan {} ({} servers)", next.generation(),
+                        next.backends().stream().mapToInt(b -> b.servers().size()).sum());
+                current = next;
+                lastError = null;
+                metrics.published(next);
+            } catch (StoreException.Conflict e) {
+                // Someone else wrote: start again from what is stored.
+                lastError = e.getMessage();
+                log.warn("{}", e.getMessage());
+                try {
+                    current = store.current().orElse(Plan.empty());
+                } catch (StoreException re) {
+                    lastError = re.getMessage();
+                }
+                wake();
+            } catch (StoreException e) {
+                lastError = e.getMessage();
+                log.warn("cannot publish plan {}: {}", next.generation(), e.getMessage());
+            }
+            return current;
+        }
+    }
+
+    /** The plan in force. */
+    public Plan current() {
+        synchronized (planLock) {
+            return current;
+        }
+    }
+
+    /** The latest snapshot of every source. */
+    public Map<String, SourceSnapshot> snapshots() {
+        return Map.copyOf(snapshots);
+    }
+
+    /** The last store error, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Source s : sources) s.close();
+        if (loop != null) {
+            loop.interrupt();
+            try {
+                loop.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
