@@ -1,0 +1,48 @@
+package dev.hsdo.cli;
+
+import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.haproxy.ConfigRenderer;
+import dev.hsdo.haproxy.HaproxyProcess;
+import dev.hsdo.haproxy.RuntimePaths;
+import dev.hsdo.model.Plan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code hsdo render}: prints the haproxy.cfg hsdo would run, with the servers the sources list now. */
+@Command(name = "render", description = "Prints the haproxy.cfg for the current sources; non-zero when it is invalid.")
+final class RenderCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--no-check", description = "Do not run 'haproxy -c' on the result.")
+    boolean noCheck;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        HsdoConfig c = config.load();
+        Plan plan = OneShot.plan(c);
+        RuntimePaths paths = RuntimePaths.in(c.haproxy().runtimeDir());
+        String text = ConfigRenderer.render(c, plan, paths);
+        spec.commandLine().getOut().print(text);
+        if (noCheck) return 0;
+        Path tmp = Files.createTempFile("hsdo-render", ".cfg");
+        try {
+            Files.writeString(tmp, text);
+            HaproxyProcess.CheckResult r = HaproxyProcess.check(c.haproxy().binary(), tmp);
+            if (!r.ok()) {
+                spec.commandLine().getErr().println("hsdo: haproxy -c rejects the rendered config:\n" + r.output());
+                return 1;
+            }
+            return 0;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
