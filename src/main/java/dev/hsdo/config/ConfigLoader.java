@@ -1,0 +1,304 @@
+package dev.hsdo.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hsdo.model.Tokens;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code hsdo.yaml} (or JSON), applies {@code HSDO_*} environment overrides and builds a validated
+ * {@link HsdoConfig}. Every problem is collected, so one {@link ConfigException} lists them all.
+ *
+ * <p>An override variable is the key path upper-cased with {@code -}, {@code .} and list brackets turned
+ * into {@code _}: {@code HSDO_BACKENDS_0_BALANCE} sets {@code backends[0].balance}; a list of strings is
+ * given comma-separated.
+ */
+public final class ConfigLoader {
+    /** Variables with the HSDO_ prefix that configure the launcher, not {@code hsdo.yaml}. */
+    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR");
+    private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+    // No spaces (they end the argument in the config line), no quotes or backslash (HAProxy's own quoting).
+    private static final Pattern CHECK_PATH = Pattern.compile("/[!#-&(-\\[\\]-~]*");
+    private static final String NAME_RULE = "letters, digits, '-', '_', '.', ':', at most 64";
+
+    private final ConfigNode.Context ctx;
+    private final Path baseDir;
+    /** Port → key path of the bind that took it first. */
+    private final Map<Integer, String> ports = new HashMap<>();
+
+    private ConfigLoader(ConfigNode.Context ctx, Path baseDir) {
+        this.ctx = ctx;
+        this.baseDir = baseDir;
+    }
+
+    /**
+     * Loads {@code file}; relative paths in it resolve against its directory.
+     *
+     * @param env the process environment (only {@code HSDO_*} variables are looked at)
+     * @throws ConfigException listing every problem, each naming the file or variable, the key and the value
+     */
+    public static HsdoConfig load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(file + ": file not found"));
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(List.of(file + ": not UTF-8 text"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read: " + e));
+        }
+        return parse(text, file.toAbsolutePath().getParent(), env, file.toString());
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param baseDir what relative paths resolve against
+     * @param env     the process environment (only {@code HSDO_*} variables are looked at)
+     * @param origin  the name of the text in error messages, usually the file name
+     * @throws ConfigException listing every problem
+     */
+    public static HsdoConfig parse(String text, Path baseDir, Map<String, String> env, String origin) {
+        JsonNode tree;
+        try {
+            tree = StructuredText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(origin + ": " + e.getMessage()));
+        }
+        if (tree.isMissingNode()) tree = JsonNodeFactory.instance.objectNode();
+        if (!tree.isObject()) throw new ConfigException(List.of(origin + ": expected a mapping at top level, got a list or a value"));
+
+        Map<String, String> overrides = new TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("HSDO_") && !NOT_CONFIG.contains(k)) overrides.put(k, v);
+        });
+        ConfigNode.Context ctx = new ConfigNode.Context(origin, overrides);
+        HsdoConfig config = new ConfigLoader(ctx, baseDir.toAbsolutePath()).root(new ConfigNode(ctx, tree, ""));
+        for (String var : overrides.keySet()) {
+            if (ctx.consumed.contains(var)) continue;
+            String close = ConfigNode.closest(var, ctx.known);
+            ctx.errors.add(var + ": no configuration key is set by this variable"
+                    + (close != null ? " (did you mean " + close + "?)" : ""));
+        }
+        if (!ctx.errors.isEmpty()) throw new ConfigException(ctx.errors);
+        return config;
+    }
+
+    private HsdoConfig root(ConfigNode n) {
+        n.checkKeys("haproxy", "frontends", "backends", "sources", "reconcile-interval", "drain-period", "guard",
+                "admin", "store");
+        HaproxySettings haproxy = haproxy(n.object("haproxy"));
+        List<SourceConfig> sources = new ArrayList<>();
+        Map<String, String> sourceNames = new LinkedHashMap<>();
+        for (ConfigNode s : n.list("sources")) {
+            SourceConfig source = source(s, sourceNames);
+            if (source != null) sources.add(source);
+        }
+        List<BackendConfig> backends = new ArrayList<>();
+        Map<String, String> backendNames = new LinkedHashMap<>();
+        for (ConfigNode b : nonEmpty(n, "backends")) backends.add(backend(b, backendNames, sourceNames.keySet()));
+        List<FrontendConfig> frontends = new ArrayList<>();
+        Map<String, String> frontendNames = new LinkedHashMap<>();
+        for (ConfigNode f : nonEmpty(n, "frontends")) frontends.add(frontend(f, frontendNames, backends));
+        Duration reconcile = n.duration("reconcile-interval", Duration.ofSeconds(1), false);
+        Duration drain = n.duration("drain-period", Duration.ofSeconds(10), true);
+        ConfigNode guard = n.object("guard");
+        guard.checkKeys("max-removal-fraction");
+        GuardConfig guardConfig = new GuardConfig(guard.fraction("max-removal-fraction", 0.5));
+        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig,
+                admin(n.object("admin")), store(n.object("store")));
+    }
+
+    /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */
+    private List<ConfigNode> nonEmpty(ConfigNode n, String key) {
+        int before = ctx.errors.size();
+        List<ConfigNode> items = n.list(key);
+        if (items.isEmpty() && ctx.errors.size() == before) n.fail(key, "at least one entry is required");
+        return items;
+    }
+
+    private HaproxySettings haproxy(ConfigNode n) {
+        n.checkKeys("binary", "runtime-dir", "maxconn", "threads", "log", "stats-bind", "health-bind", "timeouts",
+                "hard-stop-after");
+        String binary = n.string("binary", "haproxy");
+        if (binary.isBlank()) n.fail("binary", "must not be empty");
+        else if (binary.contains("/")) binary = resolve(n, "binary", binary).toString();
+        Path runtimeDir = path(n, "runtime-dir", "./run");
+        int maxconn = n.integer("maxconn", 10000, 1, 10_000_000);
+        int threads = n.integer("threads", 1, 1, 64);
+        String log = emptyToNull(n.string("log", null));
+        String statsBind = bind(n, "stats-bind", null);
+        String healthBind = bind(n, "health-bind", null);
+        ConfigNode t = n.object("timeouts");
+        t.checkKeys("connect", "client", "server");
+        return new HaproxySettings(binary, runtimeDir, maxconn, threads, log, statsBind, healthBind,
+                t.duration("connect", Duration.ofSeconds(1), false), t.duration("client", Duration.ofSeconds(30), false),
+                t.duration("server", Duration.ofSeconds(2), false), n.duration("hard-stop-after", Duration.ofSeconds(30), false));
+    }
+
+    private SourceConfig source(ConfigNode n, Map<String, String> names) {
+        String name = name(n, names);
+        String type = n.string("type", "file");
+        if (!type.equals("file")) {
+            n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file)");
+            return null;
+        }
+        n.checkKeys("name", "type", "path");
+        if (!n.has("path")) n.fail("path", "is required");
+        return new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+    }
+
+    private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
+        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults");
+        String name = name(n, names);
+        Mode mode = mode(n, Mode.HTTP);
+        String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
+        String problem = BalanceRules.problem(balance, mode);
+        if (problem != null) n.fail("balance", problem);
+        String hashType = n.string("hash-type", BalanceRules.isHashing(balance) ? "consistent" : null);
+        if (hashType != null) {
+            hashType = BalanceRules.normalize(hashType);
+            String hashProblem = BalanceRules.hashTypeProblem(hashType);
+            if (hashProblem != null) n.fail("hash-type", hashProblem);
+        }
+        List<String> defaultSources = sourceNames.size() == 1 ? List.copyOf(sourceNames) : List.of();
+        List<String> sources = n.strings("sources", defaultSources);
+        if (sources.isEmpty()) {
+            n.fail("sources", "at least one source is required" + defined(sourceNames));
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            if (!sourceNames.contains(sources.get(i)))
+                n.fail("sources[" + i + "]", "unknown source " + Tokens.show(sources.get(i)) + defined(sourceNames));
+        }
+        int retries = n.integer("retries", 3, 0, 100);
+        return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
+                serverDefaults(n.object("server-defaults")), retries);
+    }
+
+    private HealthCheck healthCheck(ConfigNode n) {
+        n.checkKeys("enabled", "method", "path", "inter", "fastinter", "downinter", "rise", "fall", "timeout");
+        String method = n.string("method", "GET");
+        if (!METHOD.matcher(method).matches())
+            n.fail("method", "invalid value " + Tokens.show(method) + " (an HTTP method: letters, digits, '-', '_')");
+        String path = n.string("path", "/");
+        if (!CHECK_PATH.matcher(path).matches())
+            n.fail("path", "invalid value " + Tokens.show(path) + " (starts with '/', no spaces, quotes or backslashes)");
+        return new HealthCheck(n.bool("enabled", true), method, path,
+                n.duration("inter", Duration.ofSeconds(2), false), n.duration("fastinter", Duration.ofMillis(500), false),
+                n.duration("downinter", Duration.ofSeconds(2), false), n.integer("rise", 2, 1, 100),
+                n.integer("fall", 3, 1, 100), n.duration("timeout", Duration.ofMillis(500), false));
+    }
+
+    private ServerDefaults serverDefaults(ConfigNode n) {
+        n.checkKeys("weight", "maxconn", "ssl", "ssl-verify");
+        return new ServerDefaults(n.integer("weight", 100, 0, 256), n.integer("maxconn", 0, 0, 10_000_000),
+                n.bool("ssl", false), n.bool("ssl-verify", false));
+    }
+
+    private FrontendConfig frontend(ConfigNode n, Map<String, String> names, List<BackendConfig> backends) {
+        n.checkKeys("name", "bind", "mode", "default-backend");
+        String name = name(n, names);
+        String bind = bind(n, "bind", null);
+        if (bind == null && !n.has("bind")) n.fail("bind", "is required");
+        List<String> defined = backends.stream().map(BackendConfig::name).toList();
+        String backendName = n.string("default-backend", backends.size() == 1 ? backends.get(0).name() : null);
+        BackendConfig backend = backends.stream().filter(b -> b.name() != null && b.name().equals(backendName)).findFirst().orElse(null);
+        if (backendName == null) n.fail("default-backend", "is required" + defined(defined));
+        else if (backend == null) n.fail("default-backend", "unknown backend " + Tokens.show(backendName) + defined(defined));
+        Mode mode = mode(n, backend == null ? Mode.HTTP : backend.mode());
+        if (backend != null && mode == Mode.HTTP && backend.mode() == Mode.TCP)
+            n.fail("mode", "an http frontend cannot use tcp backend " + Tokens.show(backendName));
+        return new FrontendConfig(name, bind, mode, backendName);
+    }
+
+    private AdminConfig admin(ConfigNode n) {
+        n.checkKeys("bind", "token");
+        String token = emptyToNull(n.secret("token"));
+        String bind = n.has("bind") && n.string("bind", "").isEmpty() ? null : bind(n, "bind", "127.0.0.1:9090");
+        if (bind != null && token == null && !BindAddress.parse(bind).isLoopback())
+            n.fail("bind", Tokens.show(bind) + " is not a loopback address: set admin.token (HSDO_ADMIN_TOKEN) to expose the admin API");
+        return new AdminConfig(bind, token);
+    }
+
+    private StoreConfig store(ConfigNode n) {
+        n.checkKeys("type", "path");
+        String type = n.string("type", "file");
+        if (!type.equals("file")) n.fail("type", "unknown store type " + Tokens.show(type) + " (supported: file)");
+        return new StoreConfig(type, path(n, "path", "./state/plan.json"));
+    }
+
+    /** The validated, unique {@code name} of a list entry; {@code seen} maps names to the entry that took them. */
+    private static String name(ConfigNode n, Map<String, String> seen) {
+        String name = n.string("name", null);
+        if (name == null) {
+            if (!n.has("name")) n.fail("name", "is required");
+        } else if (!Tokens.isName(name)) {
+            n.fail("name", "invalid value " + Tokens.show(name) + " (" + NAME_RULE + ")");
+        } else {
+            String other = seen.putIfAbsent(name, n.path());
+            if (other != null) n.fail("name", "duplicate name " + Tokens.show(name) + " (also " + other + ")");
+        }
+        return name;
+    }
+
+    private static Mode mode(ConfigNode n, Mode def) {
+        String s = n.string("mode", def.word());
+        for (Mode m : Mode.values()) if (m.word().equals(s.toLowerCase(Locale.ROOT))) return m;
+        n.fail("mode", "unknown value " + Tokens.show(s) + " (expected http or tcp)");
+        return def;
+    }
+
+    /** A {@code host:port} value, {@code def} when absent, null when invalid; also checks that no other bind took the same port. */
+    private String bind(ConfigNode n, String key, String def) {
+        String s = n.string(key, def);
+        if (s == null) return null;
+        BindAddress address;
+        try {
+            address = BindAddress.parse(s);
+        } catch (IllegalArgumentException e) {
+            n.fail(key, "invalid address " + Tokens.show(s) + " (" + e.getMessage() + ")");
+            return null;
+        }
+        String other = ports.putIfAbsent(address.port(), n.child(key));
+        if (other != null) n.fail(key, "port " + address.port() + " is also used by " + other);
+        return s;
+    }
+
+    private Path path(ConfigNode n, String key, String def) {
+        return resolve(n, key, n.string(key, def));
+    }
+
+    private Path resolve(ConfigNode n, String key, String value) {
+        try {
+            return baseDir.resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            n.fail(key, "invalid path " + Tokens.show(value) + " (" + e.getReason() + ")");
+            return baseDir;
+        }
+    }
+
+    private static String defined(java.util.Collection<String> names) {
+        return names.isEmpty() ? " (none defined)" : " (defined: " + String.join(", ", names) + ")";
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
