@@ -29,11 +29,30 @@ public final class Tokens {
         if (s == null) return false;
         if (IPV4.matcher(s).matches()) return true;
         if (!s.contains(":") || !IPV6.matcher(s).matches()) return false;
-        try {
-            return java.net.InetAddress.ofLiteral(s) instanceof java.net.Inet6Address;
-        } catch (IllegalArgumentException e) {
-            return false;
+        return isIpv6(s);
+    }
+
+    // Parsed by hand: the JDK's parser before Java 22 falls back to a DNS lookup on bad input.
+    private static boolean isIpv6(String s) {
+        int dc = s.indexOf("::");
+        if (dc >= 0 && s.indexOf("::", dc + 1) >= 0) return false;
+        String[] parts = s.split(":", -1);
+        int groups = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.isEmpty()) continue;
+            if (i == parts.length - 1 && p.contains(".")) {
+                if (!IPV4.matcher(p).matches()) return false;
+                groups += 2;
+            } else if (p.length() > 4 || !p.matches("[0-9A-Fa-f]+")) {
+                return false;
+            } else {
+                groups++;
+            }
         }
+        if (dc < 0) return groups == 8 && !s.startsWith(":") && !s.endsWith(":");
+        if ((s.startsWith(":") && !s.startsWith("::")) || (s.endsWith(":") && !s.endsWith("::"))) return false;
+        return groups < 8;
     }
 
     /** Whether {@code s} is a safe zone label. */
