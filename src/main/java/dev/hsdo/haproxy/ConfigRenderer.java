@@ -1,0 +1,212 @@
+package dev.hsdo.haproxy;
+
+import dev.hsdo.config.BackendConfig;
+import dev.hsdo.config.FrontendConfig;
+import dev.hsdo.config.HaproxySettings;
+import dev.hsdo.config.HealthCheck;
+import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.config.Mode;
+import dev.hsdo.model.BackendPlan;
+import dev.hsdo.model.Plan;
+import dev.hsdo.model.ServerPlan;
+import dev.hsdo.model.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Renders {@code haproxy.cfg} from the validated config and the current plan. Pure and deterministic: the
+ * same inputs give the same text byte for byte, with no timestamp, so an unchanged file is never rewritten.
+ *
+ * <p>HTTP backends get the set DESIGN.md measured as safe (retries with redispatch, retry-on, the method
+ * guard, an HTTP check with a short timeout). Servers are written as static lines with their explicit ids
+ * ({@link ServerLine}); the renderer writes no {@code default-server} line, because HAProxy does not apply it
+ * to dynamic servers, and a server must be configured the same whether it was added at runtime or read from
+ * this file after a reload.
+ *
+ * <p>Every value comes from validated config, yet the renderer still refuses control characters, {@code #}
+ * (which starts a comment) and, in single-word values, white space: one bad value must never be able to add
+ * a line to the config.
+ */
+public final class ConfigRenderer {
+    private static final String HEADER = "# rendered by hsdo from plan ";
+    private static final String SERVER = "  server ";
+    private static final String STATS_FRONTEND = "hsdo-stats";
+    private static final String HEALTH_FRONTEND = "hsdo-health";
+
+    private ConfigRenderer() {}
+
+    /**
+     * The whole config: global, defaults, the optional stats and health frontends, the configured frontends,
+     * and every configured backend with the plan's servers.
+     *
+     * @throws IllegalArgumentException when a value could break the config's syntax, or the plan names a
+     *                                  backend the config does not have
+     */
+    public static String render(HsdoConfig config, Plan plan, RuntimePaths paths) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(paths, "paths");
+        for (BackendPlan b : plan.backends())
+            if (config.backend(b.name()) == null)
+                throw new IllegalArgumentException("plan " + plan.generation() + ": backend " + b.name()
+                        + " is not in the config, so its servers cannot be rendered");
+        StringBuilder out = new StringBuilder();
+        out.append(HEADER).append("generation ").append(plan.generation()).append(" digest ").append(plan.digest())
+                .append('\n');
+        global(out, config.haproxy(), paths);
+        defaults(out, config.haproxy());
+        String statsBind = config.haproxy().statsBind();
+        if (statsBind != null && !statsBind.isBlank()) {
+            section(out, "frontend " + STATS_FRONTEND);
+            line(out, "bind " + words("haproxy.statsBind", statsBind));
+            line(out, "mode http");
+            line(out, "stats enable");
+            line(out, "stats uri /");
+            line(out, "stats refresh 5s");
+        }
+        String healthBind = config.haproxy().healthBind();
+        if (healthBind != null && !healthBind.isBlank()) {
+            section(out, "frontend " + HEALTH_FRONTEND);
+            line(out, "bind " + words("haproxy.healthBind", healthBind));
+            line(out, "mode http");
+            line(out, "monitor-uri /healthz");
+        }
+        boolean logging = config.haproxy().log() != null && !config.haproxy().log().isBlank();
+        for (FrontendConfig f : config.frontends()) frontend(out, f, logging);
+        for (BackendConfig b : config.backends()) backend(out, b, plan.backend(b.name()));
+        return out.toString();
+    }
+
+    /**
+     * The rendered text without its header comment and server lines: what only a reload can change. Two
+     * renderings with equal skeletons differ only in servers, which the Runtime API can change live.
+     */
+    public static String skeleton(String rendered) {
+        return rendered.lines()
+                .filter(l -> !l.startsWith(HEADER) && !l.startsWith(SERVER))
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** SHA-256 (hex) of {@link #skeleton}: compare the digests of the old and new file to decide on a reload. */
+    public static String skeletonDigest(String rendered) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(skeleton(rendered).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void global(StringBuilder out, HaproxySettings h, RuntimePaths paths) {
+        section(out, "global");
+        line(out, "master-worker");
+        // expose-fd lets a new process take the listening sockets over from this socket, as the master does.
+        line(out, "stats socket " + token("runtime paths: admin socket", paths.adminSocket().toString())
+                + " mode 600 level admin expose-fd listeners");
+        line(out, "stats timeout 2m");
+        if (h.maxconn() > 0) line(out, "maxconn " + h.maxconn());
+        if (h.threads() > 0) line(out, "nbthread " + h.threads());
+        line(out, "hard-stop-after " + duration("haproxy.hardStopAfter", h.hardStopAfter()));
+        if (h.log() != null && !h.log().isBlank()) line(out, "log " + words("haproxy.log", h.log()));
+    }
+
+    private static void defaults(StringBuilder out, HaproxySettings h) {
+        section(out, "defaults");
+        line(out, "mode http");
+        if (h.log() != null && !h.log().isBlank()) {
+            line(out, "log global");
+            line(out, "option dontlognull");
+        }
+        line(out, "timeout connect " + duration("haproxy.timeoutConnect", h.timeoutConnect()));
+        line(out, "timeout client " + duration("haproxy.timeoutClient", h.timeoutClient()));
+        line(out, "timeout server " + duration("haproxy.timeoutServer", h.timeoutServer()));
+        line(out, "timeout http-request 10s");
+        line(out, "timeout queue 2s");
+    }
+
+    private static void frontend(StringBuilder out, FrontendConfig f, boolean logging) {
+        String where = "frontends[" + f.name() + "]";
+        section(out, "frontend " + token("frontends: name", f.name()));
+        line(out, "bind " + words(where + ".bind", f.bind()));
+        line(out, "mode " + mode(where, f.mode()).word());
+        // The log format follows the mode: httplog on a tcp frontend would only draw a warning.
+        if (logging) line(out, f.mode() == Mode.HTTP ? "option httplog" : "option tcplog");
+        line(out, "default_backend " + token(where + ".defaultBackend", f.defaultBackend()));
+    }
+
+    private static void backend(StringBuilder out, BackendConfig b, BackendPlan servers) {
+        String where = "backends[" + b.name() + "]";
+        section(out, "backend " + token("backends: name", b.name()));
+        Mode mode = mode(where, b.mode());
+        line(out, "mode " + mode.word());
+        line(out, "balance " + words(where + ".balance", b.balance()));
+        if (b.hashType() != null) line(out, "hash-type " + words(where + ".hashType", b.hashType()));
+        if (b.retries() < 0) throw new IllegalArgumentException(where + ".retries: invalid value " + b.retries() + " (>= 0)");
+        line(out, "retries " + b.retries());
+        // Redispatch on the last retry: a dead server's keys go elsewhere until checks mark it down.
+        line(out, "option redispatch 1");
+        if (mode == Mode.HTTP) {
+            line(out, "retry-on conn-failure empty-response response-timeout");
+            // A response timeout may mean the request ran: only replay methods that are safe to repeat.
+            line(out, "http-request disable-l7-retry if !METH_GET !METH_OPTIONS");
+        }
+        HealthCheck hc = b.healthCheck();
+        if (hc != null && hc.enabled()) {
+            if (mode == Mode.HTTP) {
+                line(out, "option httpchk");
+                line(out, "http-check send meth " + token(where + ".healthCheck.method", hc.method())
+                        + " uri " + token(where + ".healthCheck.path", hc.path()));
+            }
+            // tcp backends need nothing more: a server with "check" gets a TCP connect check.
+            line(out, "timeout check " + duration(where + ".healthCheck.timeout", hc.timeout()));
+        }
+        if (servers != null) for (ServerPlan s : servers.servers()) out.append(SERVER).append(s.name()).append(' ')
+                .append(ServerLine.args(s)).append('\n');
+    }
+
+    private static void section(StringBuilder out, String header) {
+        out.append('\n').append(header).append('\n');
+    }
+
+    private static void line(StringBuilder out, String text) {
+        out.append("  ").append(text).append('\n');
+    }
+
+    private static Mode mode(String where, Mode mode) {
+        if (mode == null) throw new IllegalArgumentException(where + ".mode: missing");
+        return mode;
+    }
+
+    /** A single word: no white space, control character or '#'. */
+    private static String token(String where, String value) {
+        boolean ok = value != null && !value.isEmpty()
+                && value.chars().noneMatch(c -> breaksLine(c) || Character.isWhitespace(c));
+        Tokens.require(ok, where, value, "one word without white space, control characters or '#'");
+        return value;
+    }
+
+    /** Words separated by spaces: no control character (a newline would start a new line) or '#'. */
+    private static String words(String where, String value) {
+        boolean ok = value != null && !value.isBlank() && value.chars().noneMatch(ConfigRenderer::breaksLine);
+        Tokens.require(ok, where, value, "words without control characters or '#'");
+        return value.strip();
+    }
+
+    // A control character could end the line; '#' would silently cut the rest of it off as a comment.
+    private static boolean breaksLine(int c) {
+        return Character.isISOControl(c) || c == '#';
+    }
+
+    /** HAProxy's time format: whole seconds as {@code 2s}, anything finer in milliseconds. */
+    static String duration(String where, Duration d) {
+        if (d == null || d.toMillis() <= 0)
+            throw new IllegalArgumentException(where + ": invalid value " + d + " (at least 1 ms)");
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+}
