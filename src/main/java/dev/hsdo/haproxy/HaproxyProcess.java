@@ -72,13 +72,14 @@ public final class HaproxyProcess implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     // Signalled by stop() to cut a restart delay short.
     private final Condition stopRequested = lock.newCondition();
-    // Guarded by lock: the fields below.
+    // Guarded by lock: the fields below. master and generation are written under it only, and volatile so
+    // that pid() and generation() answer even while a start or reload holds the lock.
     private final Backoff backoff;
     private final Set<ProcessHandle> workers = new HashSet<>();
-    private Process master;
+    private volatile Process master;
     private Thread watcher;
     private boolean stopping;
-    private int generation;
+    private volatile int generation;
 
     /** A supervisor with a 10 s start timeout and a 10 s graceful stop. */
     public HaproxyProcess(String binary, RuntimePaths paths) {
@@ -272,12 +273,8 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** The master's pid, or -1 when it is not running. */
     public long pid() {
-        lock.lock();
-        try {
-            return master != null && master.isAlive() ? master.pid() : -1;
-        } finally {
-            lock.unlock();
-        }
+        Process p = master;
+        return p != null && p.isAlive() ? p.pid() : -1;
     }
 
     /**
@@ -291,12 +288,7 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** How many times HAProxy was started: 0 before {@link #start}, 1 after it, one more per restart. */
     public int generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
+        return generation;
     }
 
     // Restarts the master whenever it exits unless stopping; runs on its own virtual thread.
