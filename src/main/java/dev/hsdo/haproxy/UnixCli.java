@@ -32,6 +32,8 @@ final class UnixCli {
              Selector selector = Selector.open()) {
             ByteBuffer request = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
             while (request.hasRemaining()) channel.write(request);
+            // The master CLI answers only once it sees the end of the request.
+            channel.shutdownOutput();
             // Non-blocking reads under a selector: a blocking channel has no read timeout.
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
@@ -48,15 +50,6 @@ final class UnixCli {
                 answer.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
             }
-        }
-    }
-
-    /** Whether something accepts connections on {@code socket} right now. */
-    static boolean accepts(Path socket) {
-        try (SocketChannel ignored = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -20,14 +20,14 @@ final class TestHaproxy implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code haproxy -db -f cfg} and waits until {@code readySocket} accepts connections. */
+    /** Starts {@code haproxy -db -f cfg} and waits until HAProxy answers on {@code readySocket}. */
     static TestHaproxy start(Path cfg, Path readySocket) throws IOException {
         Path log = cfg.resolveSibling(cfg.getFileName() + ".log");
         Process p = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         TestHaproxy h = new TestHaproxy(p);
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> UnixCli.accepts(readySocket) || !p.isAlive());
+            await().atMost(Duration.ofSeconds(5)).until(() -> answers(readySocket) || !p.isAlive());
             if (!p.isAlive()) throw new IOException("haproxy exited: " + Files.readString(log));
         } catch (IOException | RuntimeException e) {
             h.close();
@@ -38,7 +38,8 @@ final class TestHaproxy implements AutoCloseable {
 
     /**
      * Origins without any extra program: one HAProxy with a frontend per port answering its own name
-     * ({@code o<i>}). With {@code slowMs > 0} every answer is held back that long, to keep requests in flight.
+     * ({@code o<i>}). With {@code slowMs > 0} every answer is held back that long (a tarpit answering 200),
+     * to keep requests in flight.
      */
     static TestHaproxy origins(Path dir, List<Integer> ports, int slowMs) throws IOException {
         StringBuilder cfg = new StringBuilder("""
@@ -49,27 +50,26 @@ final class TestHaproxy implements AutoCloseable {
                   timeout connect 1s
                   timeout client 10s
                   timeout server 10s
-                """.formatted(dir.resolve("origins.sock")));
+                  timeout tarpit %dms
+                """.formatted(dir.resolve("origins.sock"), Math.max(slowMs, 1)));
+        String answer = slowMs > 0 ? "http-request tarpit deny_status 200" : "http-request return status 200";
         for (int i = 0; i < ports.size(); i++) {
-            cfg.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(ports.get(i)).append('\n');
-            if (slowMs > 0)
-                cfg.append("  tcp-request inspect-delay ").append(slowMs).append("ms\n")
-                        .append("  tcp-request content accept if WAIT_END\n");
-            cfg.append("  http-request return status 200 content-type text/plain string \"o").append(i + 1).append("\\n\"\n");
+            cfg.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(ports.get(i)).append('\n')
+                    .append("  ").append(answer).append(" content-type text/plain string \"o").append(i + 1)
+                    .append("\\n\"\n");
         }
         Path file = dir.resolve("origins.cfg");
         Files.writeString(file, cfg);
         return start(file, dir.resolve("origins.sock"));
     }
 
-    /** What {@code haproxy -c} said. */
-    record Checked(boolean ok, String output) {}
-
-    /** Runs {@code haproxy -c -f cfg}. */
-    static Checked check(Path cfg) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("haproxy", "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return new Checked(p.waitFor() == 0, output);
+    /** Whether HAProxy answers {@code show info} on the stats socket right now. */
+    static boolean answers(Path socket) {
+        try {
+            return UnixCli.send(socket, "show info", Duration.ofSeconds(1)).contains("Pid:");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A port that was free a moment ago on 127.0.0.1. */
@@ -84,11 +84,14 @@ final class TestHaproxy implements AutoCloseable {
     @Override
     public void close() {
         List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
-            for (ProcessHandle c : children) c.onExit().get(5, TimeUnit.SECONDS);
+            // SIGTERM first: a master stops and reaps its workers itself, leaving no zombie behind.
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            for (ProcessHandle c : children) {
+                c.destroyForcibly();
+                c.onExit().get(5, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("haproxy " + process.pid() + " did not exit", e);
         }
