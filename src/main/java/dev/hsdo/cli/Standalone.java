@@ -12,6 +12,7 @@ import dev.hsdo.controller.ControllerMetrics;
 import dev.hsdo.controller.Sources;
 import dev.hsdo.discovery.Source;
 import dev.hsdo.haproxy.ConfigRenderer;
+import dev.hsdo.haproxy.HaproxyException;
 import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimePaths;
@@ -86,16 +87,24 @@ public final class Standalone implements AutoCloseable, AdminView {
         ConfigTarget target = new ConfigTarget() {
             @Override
             public void writeChecked(String text) throws IOException {
-                haproxy.writeChecked(text);
+                try {
+                    haproxy.writeChecked(text);
+                } catch (HaproxyException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
             }
 
             @Override
             public void reload() throws IOException {
-                haproxy.reload();
+                try {
+                    haproxy.reload();
+                } catch (HaproxyException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
             }
         };
         agent = new Agent(config, api, target, paths, initial, clock, new AgentMetrics(registry));
-        haproxy.onStarted(n -> agent.haproxyRestarted());
+        haproxy.addListener(n -> agent.haproxyRestarted());
         haproxy.start();
         toClose.add(haproxy);
         toClose.add(agent);
@@ -174,7 +183,7 @@ public final class Standalone implements AutoCloseable, AdminView {
         doc.put("sources", sources);
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("pid", haproxy.pid());
-        h.put("restarts", haproxy.restarts());
+        h.put("starts", haproxy.generation());
         doc.put("haproxy", h);
         return doc;
     }
