@@ -120,10 +120,15 @@ public final class HaproxyFixture implements AutoCloseable {
             return this;
         }
 
-        /** Extra command-line arguments, e.g. {@code -L A} for a local peer name. */
+        /** Extra command-line arguments (placeholders allowed), e.g. {@code -L A} for a local peer name. */
         public Builder args(String... more) {
             args.addAll(List.of(more));
             return this;
+        }
+
+        /** Master-worker mode ({@code -W}) with the master CLI on {@code ${port:master}}; see {@link #masterCli}. */
+        public Builder masterWorker() {
+            return args("-W", "-S", "127.0.0.1:${port:master}");
         }
 
         /** Writes the configuration, starts HAProxy and waits until its stats sockets answer. */
@@ -135,9 +140,10 @@ public final class HaproxyFixture implements AutoCloseable {
                     .append("  stats timeout 2m\n");
             globalLines.forEach(l -> text.append("  ").append(l).append('\n'));
             text.append(sections);
-            Map<String, Integer> ports = allocatePorts(text);
+            Map<String, Integer> ports = allocatePorts(text + "\n" + String.join(" ", args));
             String filled = fill(text.toString(), ports);
-            HaproxyFixture f = new HaproxyFixture(dir, filled, ports.get("stats"), ports, args);
+            List<String> filledArgs = args.stream().map(a -> fill(a, ports)).toList();
+            HaproxyFixture f = new HaproxyFixture(dir, filled, ports.get("stats"), ports, filledArgs);
             f.launch();
             return f;
         }
@@ -193,7 +199,7 @@ public final class HaproxyFixture implements AutoCloseable {
         return config;
     }
 
-    /** The process's PID. */
+    /** The process's PID (the master's in master-worker mode). */
     public synchronized long pid() {
         return process.pid();
     }
@@ -214,22 +220,36 @@ public final class HaproxyFixture implements AutoCloseable {
 
     /**
      * Runs one command on a fresh connection to the TCP admin socket (no prompt mode) and returns the
-     * answer. Independent of the code under test, for checking HAProxy's state.
+     * answer as prompt mode would give it: without the line break HAProxy adds at the end. Independent of
+     * the code under test, for checking HAProxy's state.
      */
     public String cli(String cmd) {
+        return oneShot(statsTcpPort, cmd);
+    }
+
+    private static String oneShot(int port, String cmd) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", statsTcpPort), CLI_TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress("127.0.0.1", port), CLI_TIMEOUT_MILLIS);
             s.setSoTimeout(CLI_TIMEOUT_MILLIS);
             OutputStream out = s.getOutputStream();
             out.write((cmd + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             // Without prompt mode HAProxy closes the connection after the answer.
             try (InputStream in = s.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return answer.endsWith("\n") ? answer.substring(0, answer.length() - 1) : answer;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("HAProxy CLI on 127.0.0.1:" + statsTcpPort + " failed for '" + cmd + "'", e);
+            throw new UncheckedIOException("HAProxy CLI on 127.0.0.1:" + port + " failed for '" + cmd + "'", e);
         }
+    }
+
+    /**
+     * Runs one command on the master CLI (needs {@link Builder#masterWorker()}), e.g. {@code reload} or
+     * {@code show proc}, and returns the answer.
+     */
+    public String masterCli(String cmd) {
+        return oneShot(port("master"), cmd);
     }
 
     /** Kills the process with SIGKILL and waits for it to exit. */
