@@ -20,10 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * checked by {@link Commands#requireSafe} before anything is sent. Any I/O failure or timeout closes the
  * connection and raises {@link RuntimeApiException}; the next call connects again.
  *
- * <p>Before a batch reuses the connection it is checked, at the cost of one {@code show info} round trip:
- * HAProxy keeps prompt sessions open whatever the {@code stats timeout}, so a session only ends when its
- * process does (closed: reconnect) or outlives it across a master-worker reload, where it stays with the old,
- * stopping worker (reconnect to reach the new one).
+ * <p>Before a batch reuses the connection it is checked, at the cost of one {@code show info} round trip, and
+ * replaced when HAProxy has closed it (process gone, or {@code stats timeout}: measured on 2.6, an idle prompt
+ * session is sometimes closed at that timeout and sometimes kept) or when it belongs to a stopping process:
+ * after a master-worker reload an open session stays with the old worker until hard-stop-after.
  *
  * <p>Thread-safe: batches run one at a time.
  */
@@ -131,15 +131,25 @@ public final class SocketRuntimeApi implements RuntimeApi {
     /** The open connection, connecting first when there is none. Caller holds {@link #lock}. */
     private CliConnection open(long started) throws IOException {
         long bound = started + timeout.toNanos();
-        if (connection != null && connection.isStale()) {
-            log.info("Runtime API connection to {} was closed by HAProxy; reconnecting", address);
-            drop();
-        } else if (connection != null && connection.isStopping(bound)) {
-            log.info("HAProxy behind {} is stopping (reloaded?); reconnecting to the new process", address);
-            drop();
-        }
+        if (connection != null && !stillServing(connection, bound)) drop();
         if (connection == null) connection = CliConnection.open(address, bound);
         return connection;
+    }
+
+    /** Whether a kept connection can carry the next batch; nothing of the batch has been sent yet. */
+    private boolean stillServing(CliConnection c, long bound) {
+        if (c.isStale()) {
+            log.info("Runtime API connection to {} was closed by HAProxy; reconnecting", address);
+            return false;
+        }
+        try {
+            if (!c.isStopping(bound)) return true;
+            log.info("HAProxy behind {} is stopping (reloaded?); reconnecting to the new process", address);
+        } catch (IOException e) {
+            // Closed between the two checks (an idle timeout racing with us): nothing was lost, start afresh.
+            log.info("Runtime API connection to {} failed its check ({}); reconnecting", address, e.getMessage());
+        }
+        return false;
     }
 
     /** Closes the connection; caller holds {@link #lock}. */
