@@ -84,6 +84,20 @@ class SocketRuntimeApiIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"unix", "tcp"})
+    void batchLargerThanTheSocketBuffersDoesNotDeadlock(String kind) throws Exception {
+        // Measured: a client that writes these 360 KB before reading blocks forever, as HAProxy stops reading
+        // commands while its replies pile up unread. (2000 commands, 36 KB, still fit in the buffers.)
+        api = SocketRuntimeApi.connect(address(kind), TIMEOUT);
+        api.execute(List.of("set server be/s7 weight 77"));
+        List<String> batch = java.util.Collections.nCopies(20_000, "get weight be/s7");
+        long start = System.nanoTime();
+        List<Reply> replies = api.execute(batch);
+        System.out.printf("%s: %d pipelined commands in %.1f ms%n", kind, batch.size(), (System.nanoTime() - start) / 1e6);
+        assertThat(replies).hasSize(20_000).allMatch(r -> r.ok() && r.output().equals("77 (initial 1)\n"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unix", "tcp"})
     void refusedCommandIsReportedInPlaceWhileTheRestOfTheBatchRuns(String kind) throws Exception {
         api = SocketRuntimeApi.connect(address(kind), TIMEOUT);
         List<Reply> replies = api.execute(List.of(
