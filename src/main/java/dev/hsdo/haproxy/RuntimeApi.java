@@ -42,6 +42,16 @@ public interface RuntimeApi extends AutoCloseable {
         return parsed("show servers state", ServersStateParser::parse);
     }
 
+    /**
+     * {@code show map <map>}, parsed; {@code map} is the map's file name as the configuration loads it, or {@code #<id>}.
+     *
+     * @throws IllegalArgumentException when {@code map} is not a map reference (see {@link MapParser#isMapRef})
+     */
+    default List<MapEntry> showMap(String map) throws RuntimeApiException {
+        Tokens.require(MapParser.isMapRef(map), "map", map, "letters, digits, '_', '.', '/', ':', '-', '#', '@'");
+        return parsed("show map " + map, MapParser::parse);
+    }
+
     /** {@code show stat}, parsed. */
     default List<StatRow> showStat() throws RuntimeApiException {
         return parsed("show stat", StatCsvParser::parse);

@@ -12,9 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -23,11 +25,15 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 class SocketRuntimeApiIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final String SECTIONS = HaproxyFixture.HTTP_DEFAULTS + """
+            frontend fe
+              bind 127.0.0.1:${port:fe}
+              use_backend %[req.cook(user),map(${dir}/shards.map,be)]
             backend be
               balance uri
               hash-type consistent
@@ -40,7 +46,8 @@ class SocketRuntimeApiIT {
     SocketRuntimeApi api;
 
     @BeforeEach
-    void startHaproxy() {
+    void startHaproxy() throws IOException {
+        Files.writeString(dir.resolve("shards.map"), "alice be\ndave shard two\n");
         hap = HaproxyFixture.start(dir, SECTIONS);
     }
 
@@ -89,7 +96,7 @@ class SocketRuntimeApiIT {
         // commands while its replies pile up unread. (2000 commands, 36 KB, still fit in the buffers.)
         api = SocketRuntimeApi.connect(address(kind), TIMEOUT);
         api.execute(List.of("set server be/s7 weight 77"));
-        List<String> batch = java.util.Collections.nCopies(20_000, "get weight be/s7");
+        List<String> batch = Collections.nCopies(20_000, "get weight be/s7");
         long start = System.nanoTime();
         List<Reply> replies = api.execute(batch);
         System.out.printf("%s: %d pipelined commands in %.1f ms%n", kind, batch.size(), (System.nanoTime() - start) / 1e6);
@@ -272,5 +279,24 @@ class SocketRuntimeApiIT {
         assertThatThrownBy(() -> api.showServersState("nosuch"))
                 .isInstanceOf(RuntimeApiException.class).hasMessage("show servers state nosuch: Can't find backend.");
         assertThatThrownBy(() -> api.showServersState("be x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void mapIsReplacedAtomicallyAndReadBack() throws Exception {
+        api = SocketRuntimeApi.connect(address("unix"), TIMEOUT);
+        String map = dir.resolve("shards.map").toString();
+        assertThat(api.showMap(map)).extracting(MapEntry::key, MapEntry::value)
+                .containsExactly(tuple("alice", "be"), tuple("dave", "shard two"));
+        String created = api.call("prepare map " + map);
+        assertThat(created).matches("New version created: \\d+\n");
+        String version = created.strip().substring("New version created: ".length());
+        List<Reply> replies = api.execute(List.of(
+                "add map @" + version + " " + map + " bob shard-1",
+                "add map @" + version + " " + map + " carol shard-2",
+                "set map " + map + " nobody shard-3",
+                "commit map @" + version + " " + map));
+        assertThat(replies).extracting(Reply::ok).containsExactly(true, true, false, true);
+        assertThat(replies.get(2).error()).isEqualTo("entry not found.");
+        assertThat(api.showMap(map)).extracting(MapEntry::key).containsExactly("bob", "carol");
     }
 }
