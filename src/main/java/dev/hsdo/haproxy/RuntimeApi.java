@@ -1,6 +1,10 @@
 package dev.hsdo.haproxy;
 
+import dev.hsdo.model.Tokens;
+
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * HAProxy's Runtime API (the stats socket at admin level). Implementations keep one connection in
@@ -20,6 +24,51 @@ public interface RuntimeApi extends AutoCloseable {
         Reply r = execute(List.of(command)).getFirst();
         if (!r.ok()) throw new RuntimeApiException(r.command() + ": " + r.error());
         return r.output();
+    }
+
+    /**
+     * {@code show servers state <backend>}, parsed.
+     *
+     * @throws IllegalArgumentException when {@code backend} is not a safe HAProxy name
+     * @throws RuntimeApiException      when the call fails, HAProxy refuses it (unknown backend) or the answer is unreadable
+     */
+    default List<ServerStateRow> showServersState(String backend) throws RuntimeApiException {
+        Tokens.require(Tokens.isName(backend), "backend name", backend, "letters, digits, '_', '.', ':', '-'");
+        return parsed("show servers state " + backend, ServersStateParser::parse);
+    }
+
+    /** {@code show servers state} for every backend, parsed. */
+    default List<ServerStateRow> showServersState() throws RuntimeApiException {
+        return parsed("show servers state", ServersStateParser::parse);
+    }
+
+    /**
+     * {@code show map <map>}, parsed; {@code map} is the map's file name as the configuration loads it, or {@code #<id>}.
+     *
+     * @throws IllegalArgumentException when {@code map} is not a map reference (see {@link MapParser#isMapRef})
+     */
+    default List<MapEntry> showMap(String map) throws RuntimeApiException {
+        Tokens.require(MapParser.isMapRef(map), "map", map, "letters, digits, '_', '.', '/', ':', '-', '#', '@'");
+        return parsed("show map " + map, MapParser::parse);
+    }
+
+    /** {@code show stat}, parsed. */
+    default List<StatRow> showStat() throws RuntimeApiException {
+        return parsed("show stat", StatCsvParser::parse);
+    }
+
+    /** {@code show info} as field name → value ({@code Pid}, {@code Version}, {@code Stopping}, ...). */
+    default Map<String, String> showInfo() throws RuntimeApiException {
+        return parsed("show info", InfoParser::parse);
+    }
+
+    private <T> T parsed(String command, Function<String, T> parser) throws RuntimeApiException {
+        String output = call(command);
+        try {
+            return parser.apply(output);
+        } catch (MalformedOutputException e) {
+            throw new RuntimeApiException(command + ": unreadable answer: " + e.getMessage(), e);
+        }
     }
 
     /** Closes the connection; the next call opens a new one. */
