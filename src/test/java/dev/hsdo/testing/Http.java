@@ -41,4 +41,14 @@ public final class Http {
             throw new IllegalStateException("interrupted during GET " + uri, e);
         }
     }
+
+    /** Whether something accepts TCP connections on {@code 127.0.0.1:port}. */
+    public static boolean canConnect(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
