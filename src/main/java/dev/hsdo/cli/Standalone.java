@@ -82,7 +82,7 @@ public final class Standalone implements AutoCloseable, AdminView {
         String initial = ConfigRenderer.render(config, first, paths);
         haproxy = new HaproxyProcess(config.haproxy().binary(), paths);
         haproxy.writeChecked(initial);
-        RuntimeApi api = SocketRuntimeApi.connect(paths.adminSocket().toString(), Duration.ofSeconds(5));
+        RuntimeApi api = SocketRuntimeApi.of(paths.adminSocket().toString(), Duration.ofSeconds(5));
         toClose.add(api);
         ConfigTarget target = new ConfigTarget() {
             @Override

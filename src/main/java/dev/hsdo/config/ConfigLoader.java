@@ -141,7 +141,8 @@ public final class ConfigLoader {
         if (binary.isBlank()) n.fail("binary", "must not be empty");
         else if (binary.contains("/")) binary = resolve(n, "binary", binary).toString();
         Path runtimeDir = path(n, "runtime-dir", "./run");
-        int maxconn = n.integer("maxconn", 10000, 1, 10_000_000);
+        // 0: let HAProxy derive maxconn from the file-descriptor limit, which always starts.
+        int maxconn = n.integer("maxconn", 0, 0, 10_000_000);
         int threads = n.integer("threads", 1, 1, 64);
         String log = emptyToNull(n.string("log", null));
         String statsBind = bind(n, "stats-bind", null);

@@ -126,7 +126,7 @@ class ConfigLoaderTest {
         HsdoConfig c = parse(MINIMAL);
 
         assertThat(c).isEqualTo(new HsdoConfig(
-                new HaproxySettings("haproxy", BASE.resolve("run"), 10000, 1, null, null, null, Duration.ofSeconds(1),
+                new HaproxySettings("haproxy", BASE.resolve("run"), 0, 1, null, null, null, Duration.ofSeconds(1),
                         Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 List.of(new FrontendConfig("fe", "127.0.0.1:8080", Mode.HTTP, "app")),
                 List.of(new BackendConfig("app", Mode.HTTP, "uri", "consistent", List.of("servers"),
@@ -354,7 +354,7 @@ class ConfigLoaderTest {
     void numbersOutOfRangeAreNamed() {
         assertThat(errors(withBackendKey("server-defaults: {weight: 300}") + "haproxy: {threads: 65, maxconn: lots}\nguard: {max-removal-fraction: 0}\n"))
                 .containsExactly(
-                        "hsdo.yaml: haproxy.maxconn: invalid value 'lots' (expected an integer 1..10000000)",
+                        "hsdo.yaml: haproxy.maxconn: invalid value 'lots' (expected an integer 0..10000000)",
                         "hsdo.yaml: haproxy.threads: invalid value '65' (expected an integer 1..64)",
                         "hsdo.yaml: backends[0].server-defaults.weight: invalid value '300' (expected an integer 0..256)",
                         "hsdo.yaml: guard.max-removal-fraction: invalid value '0' (expected a number greater than 0 and at most 1)");
