@@ -82,8 +82,8 @@ public final class Standalone implements AutoCloseable, AdminView {
         String initial = ConfigRenderer.render(config, first, paths);
         haproxy = new HaproxyProcess(config.haproxy().binary(), paths);
         haproxy.writeChecked(initial);
-        RuntimeApi api = SocketRuntimeApi.of(paths.adminSocket().toString(), Duration.ofSeconds(5));
-        toClose.add(api);
+        // A local socket answers in microseconds: two seconds without an answer means HAProxy is stuck.
+        RuntimeApi api = SocketRuntimeApi.of(paths.adminSocket().toString(), Duration.ofSeconds(2));
         ConfigTarget target = new ConfigTarget() {
             @Override
             public void writeChecked(String text) throws IOException {
@@ -107,6 +107,8 @@ public final class Standalone implements AutoCloseable, AdminView {
         haproxy.addListener(n -> agent.haproxyRestarted());
         haproxy.start();
         toClose.add(haproxy);
+        // Closed before HAProxy stops: an open CLI session would keep the old worker alive.
+        toClose.add(api);
         toClose.add(agent);
         store.watch(agent::offer);
         agent.offer(first);

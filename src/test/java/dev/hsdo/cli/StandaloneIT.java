@@ -272,8 +272,20 @@ class StandaloneIT {
         assertThat(metrics).contains("hsdo_commands_sent_total").contains("hsdo_apply_duration_seconds")
                 .contains("hsdo_plan_generation").contains("hsdo_servers{backend=\"app\",state=\"up\"}");
 
-        hsdo.haproxy().close();
-        await().atMost(CONVERGE).until(() -> adminGet("/readyz").statusCode() == 503);
+        // A stuck HAProxy (its worker stopped) makes hsdo not ready; it is ready again once HAProxy answers.
+        long worker = hsdo.haproxy().workerPid();
+        signal("STOP", worker);
+        try {
+            await().atMost(CONVERGE).until(() -> adminGet("/readyz").statusCode() == 503);
+            assertThat(adminGet("/readyz").body()).contains("unreachable");
+        } finally {
+            signal("CONT", worker);
+        }
+        await().atMost(CONVERGE).until(() -> adminGet("/readyz").statusCode() == 200);
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, String.valueOf(pid)).start().waitFor()).isZero();
     }
 
     private HttpResponse<String> adminGet(String path) throws Exception {
