@@ -11,6 +11,7 @@ import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
+import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -41,14 +40,12 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final AgentMetrics metrics;
     private final AtomicReference<Plan> desired = new AtomicReference<>();
-    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     private final Object roundLock = new Object();
     // guarded by roundLock: the config text last written, and the part of it (without servers) HAProxy runs
     private String written;
     private String runningSkeleton;
     private volatile AgentStatus status = new AgentStatus(0, 0, null, false, List.of(), List.of());
-    private volatile boolean closed;
-    private Thread loop;
+    private volatile WakeableLoop loop;
 
     /**
      * @param runningConfig the config text HAProxy was started with (its servers may differ), or null when
@@ -74,7 +71,8 @@ public final class Agent implements AutoCloseable {
 
     /** Starts a round at once (HAProxy restarted, an operator asked). */
     public void wake() {
-        wakeups.offer(Boolean.TRUE);
+        WakeableLoop l = loop;
+        if (l != null) l.wake();
     }
 
     /** Called when HAProxy was (re)started from the config file last written. */
@@ -92,22 +90,8 @@ public final class Agent implements AutoCloseable {
 
     /** Starts the loop thread. */
     public void start() {
-        loop = Thread.ofPlatform().daemon().name("hsdo-agent").start(this::run);
-    }
-
-    private void run() {
-        long interval = config.reconcileInterval().toMillis();
-        while (!closed) {
-            try {
-                wakeups.poll(interval, TimeUnit.MILLISECONDS);
-                wakeups.clear();
-                if (!closed) reconcileOnce();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.error("reconcile round failed", e);
-            }
-        }
+        loop = new WakeableLoop("hsdo-agent", config.reconcileInterval(), this::reconcileOnce);
+        loop.wake();
     }
 
     /** Runs one round now and returns the status it ended with. */
@@ -191,14 +175,6 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (loop != null) {
-            loop.interrupt();
-            try {
-                loop.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (loop != null) loop.close();
     }
 }

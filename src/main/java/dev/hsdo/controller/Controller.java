@@ -8,6 +8,7 @@ import dev.hsdo.plan.PlanInput;
 import dev.hsdo.plan.Planner;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
@@ -34,14 +33,12 @@ public final class Controller implements AutoCloseable {
     private final Clock clock;
     private final ControllerMetrics metrics;
     private final Map<String, SourceSnapshot> snapshots = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     private final Object planLock = new Object();
     // guarded by planLock: the last plan published or read, and the backends released from the guard
     private Plan current = Plan.empty();
     private final Set<String> overrides = new HashSet<>();
     private volatile String lastError;
-    private volatile boolean closed;
-    private Thread loop;
+    private volatile WakeableLoop loop;
 
     public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
         this.config = config;
@@ -65,13 +62,14 @@ public final class Controller implements AutoCloseable {
             wake();
         });
         Plan first = planOnce();
-        loop = Thread.ofPlatform().daemon().name("hsdo-controller").start(this::run);
+        loop = new WakeableLoop("hsdo-controller", config.reconcileInterval(), this::planOnce);
         return first;
     }
 
     /** Plans again at once. */
     public void wake() {
-        wakeups.offer(Boolean.TRUE);
+        WakeableLoop l = loop;
+        if (l != null) l.wake();
     }
 
     /** Lets the held-back change of {@code backend} through on the next plan. */
@@ -82,21 +80,6 @@ public final class Controller implements AutoCloseable {
         }
         wake();
         return true;
-    }
-
-    private void run() {
-        long interval = config.reconcileInterval().toMillis();
-        while (!closed) {
-            try {
-                wakeups.poll(interval, TimeUnit.MILLISECONDS);
-                wakeups.clear();
-                if (!closed) planOnce();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.error("planning failed", e);
-            }
-        }
     }
 
     /** Plans now, publishes if changed, and returns the plan in force. */
@@ -152,15 +135,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
         for (Source s : sources) s.close();
-        if (loop != null) {
-            loop.interrupt();
-            try {
-                loop.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (loop != null) loop.close();
     }
 }
