@@ -53,7 +53,7 @@ public final class AgentNode implements AutoCloseable, AdminView {
     }
 
     private void startAll(Clock clock) throws Exception {
-        FleetStore fleet = toClose.add(FleetStores.open(config.store()));
+        FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         Plan first = Plan.empty();
         try {
             first = fleet.plans().current().orElse(Plan.empty());

@@ -43,6 +43,8 @@ final class FleetHarness implements AutoCloseable {
     private final Map<String, AgentNode> agents = new LinkedHashMap<>();
     private final Map<String, Integer> frontends = new LinkedHashMap<>();
     private final Supplier<Plan> storedPlan;
+    private final Map<String, String> controllerEnv = new LinkedHashMap<>();
+    private String backendOptions = "";
 
     /**
      * @param storeYaml  the {@code store:} mapping, e.g. {@code {type: etcd, endpoints: [...]}}
@@ -57,12 +59,24 @@ final class FleetHarness implements AutoCloseable {
         ServerFile.writeRaw(servers, "servers: []\n");
     }
 
+    /** Environment variables for controller processes started from now on. */
+    FleetHarness controllerEnv(String name, String value) {
+        controllerEnv.put(name, value);
+        return this;
+    }
+
+    /** Extra keys for the backend's flow mapping, e.g. {@code health-check: {enabled: false}}, for members started from now on. */
+    FleetHarness backendOptions(String options) {
+        this.backendOptions = ", " + options;
+        return this;
+    }
+
     /** The config text every member shares; the frontend port, fleet section and admin differ. */
     private String config(int frontend, String fleet, String admin) {
         return """
                 haproxy: {runtime-dir: ./run}
                 frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends: [{name: app, balance: uri, sources: [servers]}]
+                backends: [{name: app, balance: uri, sources: [servers]%s}]
                 sources: [{name: servers, type: file, path: %s}]
                 reconcile-interval: 1s
                 drain-period: 0s
@@ -70,7 +84,7 @@ final class FleetHarness implements AutoCloseable {
                 admin: {bind: "%s"}
                 store: %s
                 fleet: %s
-                """.formatted(frontend, servers, admin, storeYaml, fleet);
+                """.formatted(frontend, backendOptions, servers, admin, storeYaml, fleet);
     }
 
     /** Starts {@code hsdo controller} as a child process with id {@code id} and the given lease. */
@@ -80,7 +94,7 @@ final class FleetHarness implements AutoCloseable {
         Path cfg = home.resolve("hsdo.yaml");
         write(cfg, config(Ports.free(), "{controller-id: %s, lease-ttl: %dms}".formatted(id, leaseTtl.toMillis()),
                 "127.0.0.1:" + admin));
-        ControllerProcess c = new ControllerProcess(id, cfg, admin, home.resolve("controller.log"));
+        ControllerProcess c = new ControllerProcess(id, cfg, admin, home.resolve("controller.log"), controllerEnv);
         controllers.put(id, c);
         return c;
     }
@@ -119,14 +133,23 @@ final class FleetHarness implements AutoCloseable {
         ServerFile.write(servers, entries);
     }
 
+    /** The servers file lists these raw entries (each the inside of a flow mapping). */
+    void serveEntries(List<String> entries) {
+        ServerFile.write(servers, entries);
+    }
+
     /**
      * Waits until the stored plan has exactly {@code expected}'s servers and every running agent applied that
      * plan; returns it.
      */
     Plan awaitConverged(List<String> expected) {
-        List<String> identities = expected.stream().map(n -> "127.0.0.1:" + origins.port(n)).sorted().toList();
+        return awaitIdentities(expected.stream().map(n -> "127.0.0.1:" + origins.port(n)).sorted().toList(), CONVERGE);
+    }
+
+    /** Waits until the stored plan's servers have exactly {@code identities} (sorted) and every running agent applied it. */
+    Plan awaitIdentities(List<String> identities, Duration bound) {
         Plan[] plan = new Plan[1];
-        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
+        await().atMost(bound).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
             Plan p = storedPlan.get();
             if (p == null || p.backend("app") == null) return false;
             List<String> have = p.backend("app").servers().stream().map(s -> s.identity()).sorted().toList();
@@ -191,16 +214,18 @@ final class FleetHarness implements AutoCloseable {
         private final Path log;
         private final Process process;
 
-        ControllerProcess(String id, Path config, int adminPort, Path log) {
+        ControllerProcess(String id, Path config, int adminPort, Path log, Map<String, String> env) {
             this.id = id;
             this.adminPort = adminPort;
             this.log = log;
             String java = ProcessHandle.current().info().command().orElse("java");
             String jar = System.getProperty("hsdo.jar", "target/hsdo.jar");
             try {
-                this.process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar,
+                ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar,
                         "controller", "-c", config.toString())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                pb.environment().putAll(env);
+                this.process = pb.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start hsdo controller " + id, e);
             }

@@ -5,12 +5,12 @@ import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.util.Closer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +32,7 @@ public final class EtcdFleetStore implements FleetStore {
     private final String prefix;
     private final Duration timeout;
     private final EtcdPlanStore plans;
-    private final List<AutoCloseable> handedOut = new ArrayList<>();
+    private final Closer handedOut = new Closer();
 
     /**
      * @param endpoints    client URLs, e.g. {@code http://127.0.0.1:2379}
@@ -61,17 +61,13 @@ public final class EtcdFleetStore implements FleetStore {
     }
 
     @Override
-    public synchronized LeaderElection election(String candidateId, Duration leaseTtl) {
-        EtcdLeaderElection e = new EtcdLeaderElection(client, key("/leader"), candidateId, leaseTtl, timeout);
-        handedOut.add(e);
-        return e;
+    public LeaderElection election(String candidateId, Duration leaseTtl) {
+        return handedOut.add(new EtcdLeaderElection(client, key("/leader"), candidateId, leaseTtl, timeout));
     }
 
     @Override
-    public synchronized AgentRegistry agents(Duration ttl) {
-        EtcdAgentRegistry r = new EtcdAgentRegistry(client, prefix + "/agents/", ttl, timeout);
-        handedOut.add(r);
-        return r;
+    public AgentRegistry agents(Duration ttl) {
+        return handedOut.add(new EtcdAgentRegistry(client, prefix + "/agents/", ttl, timeout));
     }
 
     private ByteSequence key(String suffix) {
@@ -100,19 +96,8 @@ public final class EtcdFleetStore implements FleetStore {
 
     @Override
     public void close() {
-        List<AutoCloseable> all;
-        synchronized (this) {
-            all = new ArrayList<>(handedOut);
-            handedOut.clear();
-        }
         // Elections resign and registries stop before the connection they need goes.
-        for (AutoCloseable c : all.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // each part logs its own failure to close
-            }
-        }
+        handedOut.close();
         plans.close();
         client.close();
     }

@@ -1,0 +1,126 @@
+package dev.hsdo.store.dynamodb;
+
+import dev.hsdo.store.LeaderElection;
+import dev.hsdo.store.StoreException;
+import dev.hsdo.util.WakeableLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.hsdo.store.dynamodb.Dynamo.PK;
+import static dev.hsdo.store.dynamodb.Dynamo.SK;
+import static dev.hsdo.store.dynamodb.Dynamo.n;
+import static dev.hsdo.store.dynamodb.Dynamo.s;
+
+/**
+ * Leadership by a lock item with an expiry: a candidate takes the item when it is absent, expired or
+ * already its own, with a conditional write; the leader renews it every quarter of the TTL. Expiry is
+ * judged by the candidates' clocks, so their skew must stay well below the TTL (NTP keeps it to
+ * milliseconds). A leader that cannot renew steps down after half the TTL, before anyone can take over.
+ */
+final class DynamoLeaderElection implements LeaderElection {
+    private static final Logger log = LoggerFactory.getLogger(DynamoLeaderElection.class);
+    private static final String LOCK = "lock";
+
+    private final Dynamo db;
+    private final String pk;
+    private final String candidate;
+    private final Duration ttl;
+    private final Clock clock;
+    private volatile boolean leader;
+    private volatile String leaderId;
+    // confined to the loop thread: when the lock was last written by us (clock millis)
+    private long renewedAt;
+    private volatile Runnable onChange = () -> {};
+    private volatile WakeableLoop loop;
+
+    DynamoLeaderElection(Dynamo db, String pk, String candidate, Duration ttl, Clock clock) {
+        if (ttl.toSeconds() < 2) throw new IllegalArgumentException("leader lease TTL must be at least 2s, got " + ttl);
+        this.db = db;
+        this.pk = pk;
+        this.candidate = candidate;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start(Runnable onChange) {
+        this.onChange = onChange;
+        loop = new WakeableLoop("hsdo-election", ttl.dividedBy(4), this::tick);
+        loop.wake();
+    }
+
+    /** One campaign or renewal round; package-visible so tests can drive it with a fake clock. */
+    void tick() {
+        long now = clock.millis();
+        Map<String, AttributeValue> item = Map.of(PK, s(pk), SK, s(LOCK), "holder", s(candidate), "expiresAt", n(now + ttl.toMillis()));
+        try {
+            db.call("campaign", () -> db.client.putItem(PutItemRequest.builder().tableName(db.table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR #exp < :now OR #holder = :me")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#exp", "expiresAt", "#holder", "holder"))
+                    .expressionAttributeValues(Map.of(":now", n(now), ":me", s(candidate)))
+                    .build()));
+            renewedAt = now;
+            set(true, candidate);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                set(false, holder());
+            } else if (leader && clock.millis() - renewedAt > ttl.toMillis() / 2) {
+                log.warn("{}: stepping down, lock not renewed for {} ms", e.getMessage(), clock.millis() - renewedAt);
+                set(false, null);
+            } else {
+                log.debug("{}", e.getMessage());
+            }
+        }
+    }
+
+    private String holder() {
+        try {
+            Map<String, AttributeValue> lock = db.get(pk, LOCK);
+            return lock.isEmpty() || n(lock, "expiresAt") < clock.millis() ? null : lock.get("holder").s();
+        } catch (StoreException e) {
+            return leaderId;
+        }
+    }
+
+    private void set(boolean nowLeader, String holder) {
+        leaderId = holder;
+        if (leader == nowLeader) return;
+        leader = nowLeader;
+        log.info("{} {} leadership of {}", candidate, nowLeader ? "took" : "lost", pk);
+        onChange.run();
+    }
+
+    @Override
+    public boolean isLeader() {
+        return leader;
+    }
+
+    @Override
+    public String leaderId() {
+        return leaderId;
+    }
+
+    @Override
+    public void close() {
+        WakeableLoop l = loop;
+        if (l != null) l.close();
+        if (!leader) return;
+        leader = false;
+        try {
+            db.call("resign", () -> db.client.deleteItem(DeleteItemRequest.builder().tableName(db.table)
+                    .key(Dynamo.key(pk, LOCK)).conditionExpression("#holder = :me")
+                    .expressionAttributeNames(Map.of("#holder", "holder"))
+                    .expressionAttributeValues(Map.of(":me", s(candidate))).build()));
+        } catch (StoreException e) {
+            log.warn("{}: the lock will expire on its own", e.getMessage());
+        }
+    }
+}
