@@ -13,10 +13,22 @@ import java.util.List;
  * @param healthCheck    active checks
  * @param serverDefaults per-server defaults
  * @param retries        retries on connection failure (with redispatch on the last one)
+ * @param slowStart      how new servers ramp up their weight
+ * @param zone           which zones' servers this backend takes on each agent
+ * @param fallback       the backend frontends use while this one has no usable server, or null
  */
 public record BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
-                            HealthCheck healthCheck, ServerDefaults serverDefaults, int retries) {
+                            HealthCheck healthCheck, ServerDefaults serverDefaults, int retries,
+                            SlowStartConfig slowStart, ZoneAffinity zone, String fallback) {
     public BackendConfig {
         sources = List.copyOf(sources);
+        if (slowStart == null) slowStart = SlowStartConfig.off();
+        if (zone == null) zone = ZoneAffinity.ALL;
+    }
+
+    /** A backend without slow start, zone affinity or fallback. */
+    public BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
+                         HealthCheck healthCheck, ServerDefaults serverDefaults, int retries) {
+        this(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, null, null, null);
     }
 }

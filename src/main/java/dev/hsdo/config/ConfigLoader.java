@@ -117,6 +117,7 @@ public final class ConfigLoader {
         List<BackendConfig> backends = new ArrayList<>();
         Map<String, String> backendNames = new LinkedHashMap<>();
         for (ConfigNode b : nonEmpty(n, "backends")) backends.add(backend(b, backendNames, sourceNames.keySet()));
+        checkFallbacks(n, backends);
         List<FrontendConfig> frontends = new ArrayList<>();
         Map<String, String> frontendNames = new LinkedHashMap<>();
         for (ConfigNode f : nonEmpty(n, "frontends")) frontends.add(frontend(f, frontendNames, backends));
@@ -170,7 +171,8 @@ public final class ConfigLoader {
     }
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
-        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults");
+        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults",
+                "slow-start", "zone", "fallback");
         String name = name(n, names);
         Mode mode = mode(n, Mode.HTTP);
         String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
@@ -192,8 +194,39 @@ public final class ConfigLoader {
                 n.fail("sources[" + i + "]", "unknown source " + Tokens.show(sources.get(i)) + defined(sourceNames));
         }
         int retries = n.integer("retries", 3, 0, 100);
+        String zoneWord = n.string("zone", ZoneAffinity.ALL.word());
+        ZoneAffinity zone = ZoneAffinity.ALL;
+        boolean known = false;
+        for (ZoneAffinity z : ZoneAffinity.values()) if (z.word().equals(zoneWord)) { zone = z; known = true; }
+        if (!known) n.fail("zone", "unknown value " + Tokens.show(zoneWord) + " (expected all, local or other)");
+        String fallback = emptyToNull(n.string("fallback", null));
+        if (fallback != null && fallback.equals(name)) n.fail("fallback", "a backend cannot be its own fallback");
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
-                serverDefaults(n.object("server-defaults")), retries);
+                serverDefaults(n.object("server-defaults")), retries, slowStart(n.object("slow-start")), zone, fallback);
+    }
+
+    private SlowStartConfig slowStart(ConfigNode n) {
+        n.checkKeys("enabled", "min", "max", "increase", "interval");
+        SlowStartConfig d = SlowStartConfig.off();
+        int max = n.integer("max", d.max(), 1, 256);
+        int min = n.integer("min", d.min(), 1, 256);
+        if (min > max) n.fail("min", "must not exceed max (" + max + "), got " + min);
+        return new SlowStartConfig(n.bool("enabled", d.enabled()), min, max, n.integer("increase", d.increase(), 1, 256),
+                n.duration("interval", d.interval(), false));
+    }
+
+    /** Every fallback names another backend of the same mode. */
+    private static void checkFallbacks(ConfigNode n, List<BackendConfig> backends) {
+        for (int i = 0; i < backends.size(); i++) {
+            BackendConfig b = backends.get(i);
+            if (b.fallback() == null || b.fallback().equals(b.name())) continue;
+            BackendConfig f = backends.stream().filter(o -> b.fallback().equals(o.name())).findFirst().orElse(null);
+            String key = "backends[" + i + "]";
+            if (f == null) n.object(key).fail("fallback", "unknown backend " + Tokens.show(b.fallback())
+                    + defined(backends.stream().map(BackendConfig::name).toList()));
+            else if (f.mode() != b.mode())
+                n.object(key).fail("fallback", "backend " + Tokens.show(f.name()) + " is " + f.mode().word() + ", not " + b.mode().word());
+        }
     }
 
     private HealthCheck healthCheck(ConfigNode n) {

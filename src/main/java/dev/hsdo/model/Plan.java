@@ -61,7 +61,10 @@ public record Plan(long generation, String digest, List<BackendPlan> backends) {
                 b.append("  server ").append(s.name()).append(' ').append(s.id()).append(' ').append(s.identity())
                         .append(' ').append(s.address()).append(' ').append(s.port()).append(' ').append(s.weight())
                         .append(' ').append(s.state().word()).append(' ').append(s.zone())
-                        .append(' ').append(s.drainUntil()).append(' ').append(o).append('\n');
+                        .append(' ').append(s.drainUntil()).append(' ').append(o);
+                // Only ramping servers carry this, so plans without slow start keep their digests.
+                if (s.rampSince() != null) b.append(" ramp-since ").append(s.rampSince());
+                b.append('\n');
             }
         }
         return b.toString();

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param previous       the last published plan ({@link Plan#empty()} at first)
  * @param snapshots      the latest snapshot of each source, by source name
  * @param config         the validated configuration
- * @param now            the current time, only used for drain deadlines
+ * @param now            the current time, only used for drain deadlines and slow-start steps
  * @param guardOverrides backends whose held-back change the operator released
  */
 public record PlanInput(Plan previous, Map<String, SourceSnapshot> snapshots, HsdoConfig config, Instant now,

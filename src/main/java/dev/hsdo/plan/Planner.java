@@ -47,11 +47,15 @@ public final class Planner {
         }
         Map<String, Integer> ids = ServerIds.assign(endpoints.keySet());
         ServerOptions options = options(be);
+        Map<String, ServerPlan> before = new TreeMap<>();
+        for (ServerPlan old : prevServers) before.put(old.identity(), old);
+        boolean wasServing = prevServers.stream().anyMatch(s -> s.state() == ServerState.READY);
         Map<String, ServerPlan> servers = new TreeMap<>();
         for (Endpoint e : endpoints.values()) {
             int weight = e.weight() != null ? e.weight() : be.serverDefaults().weight();
-            servers.put(e.identity(), new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(), options, null));
+            ServerPlan fresh = new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
+                    e.address(), e.port(), weight, ServerState.READY, e.zone(), options, null);
+            servers.put(e.identity(), SlowStart.apply(fresh, before.get(e.identity()), wasServing, be.slowStart(), in.now()));
         }
         int serving = 0;
         List<String> removed = new ArrayList<>();

@@ -83,4 +83,31 @@ class FleetConfigLoaderTest {
         assertThatThrownBy(() -> parse("", Map.of("HSDO_FLEET_AGENT_ID", "a;b")))
                 .hasMessageContaining("HSDO_FLEET_AGENT_ID (fleet.agent-id): invalid value 'a;b'");
     }
+
+    @Test
+    void backendsTakeSlowStartZoneAndFallback() {
+        HsdoConfig c = ConfigLoader.parse("""
+                frontends: [{name: fe, bind: 127.0.0.1:8080, default-backend: app}]
+                backends:
+                  - {name: app, zone: local, fallback: app-all, slow-start: {enabled: true, interval: 10s}}
+                  - {name: app-all, zone: all}
+                sources: [{name: servers, path: servers.yaml}]
+                """, Path.of("/etc/hsdo"), Map.of(), "hsdo.yaml");
+        BackendConfig app = c.backend("app");
+        assertThat(app.zone()).isEqualTo(ZoneAffinity.LOCAL);
+        assertThat(app.fallback()).isEqualTo("app-all");
+        assertThat(app.slowStart()).isEqualTo(new SlowStartConfig(true, 1, 10, 1, Duration.ofSeconds(10)));
+        assertThat(c.backend("app-all").slowStart()).isEqualTo(SlowStartConfig.off());
+        assertThat(c.backend("app-all").fallback()).isNull();
+    }
+
+    @Test
+    void zoneFallbackAndSlowStartErrorsNameTheKeyAndValue() {
+        List<String> errors = errors("", Map.of("HSDO_BACKENDS_0_ZONE", "near", "HSDO_BACKENDS_0_FALLBACK", "nope",
+                "HSDO_BACKENDS_0_SLOW_START_MIN", "11"));
+        assertThat(errors).containsExactly(
+                "HSDO_BACKENDS_0_ZONE (backends[0].zone): unknown value 'near' (expected all, local or other)",
+                "HSDO_BACKENDS_0_SLOW_START_MIN (backends[0].slow-start.min): must not exceed max (10), got 11",
+                "HSDO_BACKENDS_0_FALLBACK (backends[0].fallback): unknown backend 'nope' (defined: app)");
+    }
 }

@@ -10,6 +10,7 @@ import dev.hsdo.config.HealthCheck;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.config.Mode;
 import dev.hsdo.config.ServerDefaults;
+import dev.hsdo.config.SlowStartConfig;
 import dev.hsdo.config.StoreConfig;
 
 import java.nio.file.Path;
@@ -32,5 +33,17 @@ public final class Configs {
                 List.of(be), List.of(new FileSourceConfig("servers", dir.resolve("servers.yaml"))),
                 Duration.ofSeconds(1), drain, new GuardConfig(guard), new AdminConfig(null, null),
                 new StoreConfig("file", dir.resolve("state/plan.json")));
+    }
+
+    /** {@code c} with its backends replaced by {@code backends}. */
+    public static HsdoConfig withBackends(HsdoConfig c, List<BackendConfig> backends) {
+        return new HsdoConfig(c.haproxy(), c.frontends(), backends, c.sources(), c.reconcileInterval(), c.drainPeriod(),
+                c.guard(), c.admin(), c.store(), c.fleet());
+    }
+
+    /** {@code b} with slow start {@code slowStart}. */
+    public static BackendConfig withSlowStart(BackendConfig b, SlowStartConfig slowStart) {
+        return new BackendConfig(b.name(), b.mode(), b.balance(), b.hashType(), b.sources(), b.healthCheck(),
+                b.serverDefaults(), b.retries(), slowStart, b.zone(), b.fallback());
     }
 }
