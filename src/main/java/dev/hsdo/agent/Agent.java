@@ -107,8 +107,9 @@ public final class Agent implements AutoCloseable {
 
     /** Runs one round now and returns the status it ended with. */
     public AgentStatus reconcileOnce() {
-        Plan plan = desired.get();
-        if (plan == null) return status;
+        Plan published = desired.get();
+        if (published == null) return status;
+        Plan plan = ZoneView.of(published, config, config.fleet().zone());
         synchronized (roundLock) {
             long start = System.nanoTime();
             List<String> errors = new ArrayList<>();

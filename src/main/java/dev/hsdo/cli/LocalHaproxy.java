@@ -3,6 +3,7 @@ package dev.hsdo.cli;
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
 import dev.hsdo.agent.ConfigTarget;
+import dev.hsdo.agent.ZoneView;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.ConfigRenderer;
 import dev.hsdo.haproxy.HaproxyException;
@@ -33,7 +34,7 @@ final class LocalHaproxy implements AutoCloseable {
     private void startAll(HsdoConfig config, Plan first, Clock clock, AgentMetrics metrics) throws Exception {
         RuntimePaths paths = RuntimePaths.in(config.haproxy().runtimeDir());
         Files.createDirectories(paths.runtimeDir());
-        String initial = ConfigRenderer.render(config, first, paths);
+        String initial = ConfigRenderer.render(config, ZoneView.of(first, config, config.fleet().zone()), paths);
         haproxy = new HaproxyProcess(config.haproxy().binary(), paths);
         haproxy.writeChecked(initial);
         // A local socket answers in microseconds: two seconds without an answer means HAProxy is stuck.

@@ -77,7 +77,7 @@ public final class ConfigRenderer {
             line(out, "monitor-uri /healthz");
         }
         boolean logging = config.haproxy().log() != null && !config.haproxy().log().isBlank();
-        for (FrontendConfig f : config.frontends()) frontend(out, f, logging);
+        for (FrontendConfig f : config.frontends()) frontend(out, f, config.backend(f.defaultBackend()), logging);
         for (BackendConfig b : config.backends()) backend(out, b, plan.backend(b.name()));
         return out.toString();
     }
@@ -129,13 +129,17 @@ public final class ConfigRenderer {
         line(out, "timeout queue 2s");
     }
 
-    private static void frontend(StringBuilder out, FrontendConfig f, boolean logging) {
+    private static void frontend(StringBuilder out, FrontendConfig f, BackendConfig backend, boolean logging) {
         String where = "frontends[" + f.name() + "]";
         section(out, "frontend " + token("frontends: name", f.name()));
         line(out, "bind " + words(where + ".bind", f.bind()));
         line(out, "mode " + mode(where, f.mode()).word());
         // The log format follows the mode: httplog on a tcp frontend would only draw a warning.
         if (logging) line(out, f.mode() == Mode.HTTP ? "option httplog" : "option tcplog");
+        // A backend without a usable server (its zone's servers all down or drained) hands over to its fallback.
+        if (backend != null && backend.fallback() != null)
+            line(out, "use_backend " + token("backends[" + backend.name() + "].fallback", backend.fallback())
+                    + " if { nbsrv(" + token(where + ".defaultBackend", f.defaultBackend()) + ") lt 1 }");
         line(out, "default_backend " + token(where + ".defaultBackend", f.defaultBackend()));
     }
 

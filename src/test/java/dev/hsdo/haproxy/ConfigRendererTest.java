@@ -45,6 +45,21 @@ class ConfigRendererTest {
     }
 
     @Test
+    void frontendHandsOverToTheFallbackWhileItsBackendHasNoUsableServer() {
+        HsdoConfig c = goldenConfig();
+        BackendConfig app = c.backend("app");
+        BackendConfig zoned = new BackendConfig("app", app.mode(), app.balance(), app.hashType(), app.sources(),
+                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.LOCAL, "app-other");
+        BackendConfig other = new BackendConfig("app-other", app.mode(), app.balance(), app.hashType(), app.sources(),
+                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.OTHER, null);
+        HsdoConfig withFallback = new HsdoConfig(c.haproxy(), c.frontends(), List.of(zoned, other, c.backend("db")),
+                c.sources(), c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store());
+        String text = ConfigRenderer.render(withFallback, Plan.empty(), PATHS);
+        assertThat(text).contains("  use_backend app-other if { nbsrv(app) lt 1 }\n  default_backend app\n");
+        assertThat(text).containsOnlyOnce("use_backend");
+    }
+
+    @Test
     void headerNamesThePlanGenerationAndDigest() {
         Plan plan = typicalPlan(7, 8080);
         assertThat(ConfigRenderer.render(goldenConfig(), plan, PATHS))
