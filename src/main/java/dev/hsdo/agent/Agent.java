@@ -118,17 +118,19 @@ public final class Agent implements AutoCloseable {
             try {
                 writeConfig(plan);
                 Map<String, List<ServerStateRow>> observed = observe();
-                List<String> commands = commands(plan, observed);
+                List<String> commands = commands(plan, observed, errors);
                 if (!commands.isEmpty()) {
                     List<Reply> replies = api.execute(commands);
                     metrics.commandsSent(replies.size());
+                    int failed = 0;
                     for (Reply r : replies) {
                         if (r.ok()) continue;
                         // A server with sessions left cannot be deleted yet: the next round tries again.
                         if (r.error().contains("still has connections")) continue;
                         errors.add(r.command() + ": " + r.error());
+                        failed++;
                     }
-                    metrics.commandsFailed(errors.size());
+                    metrics.commandsFailed(failed);
                     observed = observe();
                     pending = commands(plan, observed);
                 }
@@ -178,10 +180,25 @@ public final class Agent implements AutoCloseable {
     }
 
     private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed) {
+        return commands(plan, observed, new ArrayList<>());
+    }
+
+    /** The commands for every managed backend; what stops a backend from being applied goes to {@code problems}. */
+    private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed, List<String> problems) {
         List<String> commands = new ArrayList<>();
         for (BackendConfig be : config.backends()) {
             BackendPlan bp = plan.backend(be.name());
-            if (bp != null) commands.addAll(Diff.commands(bp, observed.getOrDefault(be.name(), List.of())));
+            if (bp == null) continue;
+            List<ServerStateRow> rows = observed.getOrDefault(be.name(), List.of());
+            if (be.slots() == null) {
+                commands.addAll(Diff.commands(bp, rows));
+                continue;
+            }
+            SlotDiff.Result r = SlotDiff.commands(bp, rows, be.slots());
+            commands.addAll(r.commands());
+            problems.addAll(r.problems());
+            // More endpoints than slots: the planner placed what fits; the rest is an error until fixed.
+            if (bp.heldBack() != null) problems.add("backend " + be.name() + ": " + bp.heldBack());
         }
         return commands;
     }

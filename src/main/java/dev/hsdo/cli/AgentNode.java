@@ -106,8 +106,12 @@ public final class AgentNode implements AutoCloseable, AdminView {
         doc.put("report", reporter.report());
         doc.put("agent", local.agent().status());
         Map<String, Object> h = new LinkedHashMap<>();
-        h.put("pid", local.haproxy().pid());
-        h.put("starts", local.haproxy().generation());
+        if (local.haproxy() == null) {
+            h.put("external", true);
+        } else {
+            h.put("pid", local.haproxy().pid());
+            h.put("starts", local.haproxy().generation());
+        }
         doc.put("haproxy", h);
         return doc;
     }

@@ -20,8 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * hsdo's own HAProxy and the agent that keeps it on the plan: the part standalone mode and fleet agents
- * share. HAProxy starts from a config that already holds every server of the first plan.
+ * The HAProxy beside this process and the agent that keeps it on the plan: the part standalone mode and
+ * fleet agents share. Either hsdo starts HAProxy, from a config that already holds every server of the
+ * first plan, or ({@code fleet.haproxy-socket}) the user runs it and hsdo only drives its Runtime API.
  */
 final class LocalHaproxy implements AutoCloseable {
     private final Closer toClose = new Closer();
@@ -32,6 +33,10 @@ final class LocalHaproxy implements AutoCloseable {
     private LocalHaproxy() {}
 
     private void startAll(HsdoConfig config, Plan first, Clock clock, AgentMetrics metrics) throws Exception {
+        if (config.fleet().haproxySocket() != null) {
+            startExternal(config, first, clock, metrics);
+            return;
+        }
         RuntimePaths paths = RuntimePaths.in(config.haproxy().runtimeDir());
         Files.createDirectories(paths.runtimeDir());
         String initial = ConfigRenderer.render(config, ZoneView.of(first, config, config.fleet().zone()), paths);
@@ -46,6 +51,15 @@ final class LocalHaproxy implements AutoCloseable {
         // Closed before HAProxy stops: an open CLI session would keep the old worker alive.
         toClose.add(api);
         toClose.add(agent);
+        agent.offer(first);
+        agent.start();
+    }
+
+    // The user runs HAProxy with their own config: the agent only talks to its Runtime API, and renders,
+    // writes and reloads nothing.
+    private void startExternal(HsdoConfig config, Plan first, Clock clock, AgentMetrics metrics) {
+        api = toClose.add(SocketRuntimeApi.of(config.fleet().haproxySocket(), Duration.ofSeconds(2)));
+        agent = toClose.add(new Agent(config, api, null, null, null, clock, metrics));
         agent.offer(first);
         agent.start();
     }
@@ -88,6 +102,7 @@ final class LocalHaproxy implements AutoCloseable {
         return agent;
     }
 
+    /** The supervised HAProxy, or null when the user runs it. */
     HaproxyProcess haproxy() {
         return haproxy;
     }

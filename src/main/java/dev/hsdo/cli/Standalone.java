@@ -126,8 +126,12 @@ public final class Standalone implements AutoCloseable, AdminView {
         doc.put("agent", agent.status());
         doc.put("sources", StatusDocs.sources(controller));
         Map<String, Object> h = new LinkedHashMap<>();
-        h.put("pid", haproxy.pid());
-        h.put("starts", haproxy.generation());
+        if (haproxy == null) {
+            h.put("external", true);
+        } else {
+            h.put("pid", haproxy.pid());
+            h.put("starts", haproxy.generation());
+        }
         doc.put("haproxy", h);
         return doc;
     }

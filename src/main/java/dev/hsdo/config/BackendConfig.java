@@ -16,10 +16,11 @@ import java.util.List;
  * @param slowStart      how new servers ramp up their weight
  * @param zone           which zones' servers this backend takes on each agent
  * @param fallback       the backend frontends use while this one has no usable server, or null
+ * @param slots          template slots of the user's own config, or null for dynamic servers
  */
 public record BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
                             HealthCheck healthCheck, ServerDefaults serverDefaults, int retries,
-                            SlowStartConfig slowStart, ZoneAffinity zone, String fallback) {
+                            SlowStartConfig slowStart, ZoneAffinity zone, String fallback, SlotsConfig slots) {
     public BackendConfig {
         sources = List.copyOf(sources);
         if (slowStart == null) slowStart = SlowStartConfig.off();
@@ -29,6 +30,6 @@ public record BackendConfig(String name, Mode mode, String balance, String hashT
     /** A backend without slow start, zone affinity or fallback. */
     public BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
                          HealthCheck healthCheck, ServerDefaults serverDefaults, int retries) {
-        this(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, null, null, null);
+        this(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, null, null, null, null);
     }
 }

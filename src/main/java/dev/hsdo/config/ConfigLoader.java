@@ -38,6 +38,7 @@ public final class ConfigLoader {
     private static final Pattern STORE_PREFIX = Pattern.compile("[A-Za-z0-9/_.-]{1,128}");
     private static final Pattern HTTP_URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?/?");
     private static final Pattern DYNAMO_TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern RUNTIME_API = Pattern.compile("(unix@)?/[^\\s;#]+|(ipv4@)?[A-Za-z0-9.-]+:[0-9]{1,5}|(ipv6@)?\\[[0-9A-Fa-f:.]+]:[0-9]{1,5}");
     private static final String NAME_RULE = "letters, digits, '-', '_', '.', ':', at most 64";
 
     private final ConfigNode.Context ctx;
@@ -118,16 +119,24 @@ public final class ConfigLoader {
         Map<String, String> backendNames = new LinkedHashMap<>();
         for (ConfigNode b : nonEmpty(n, "backends")) backends.add(backend(b, backendNames, sourceNames.keySet()));
         checkFallbacks(n, backends);
+        FleetConfig fleet = fleet(n.object("fleet"));
+        // With the user's own HAProxy, frontends are theirs: hsdo renders none.
+        boolean external = fleet.haproxySocket() != null;
         List<FrontendConfig> frontends = new ArrayList<>();
         Map<String, String> frontendNames = new LinkedHashMap<>();
-        for (ConfigNode f : nonEmpty(n, "frontends")) frontends.add(frontend(f, frontendNames, backends));
+        for (ConfigNode f : external ? n.list("frontends") : nonEmpty(n, "frontends"))
+            frontends.add(frontend(f, frontendNames, backends));
+        for (int i = 0; i < backends.size(); i++)
+            if (backends.get(i).slots() != null && !external)
+                n.object("backends[" + i + "]").fail("slots", "template slots live in your own haproxy.cfg: set "
+                        + "fleet.haproxy-socket to that HAProxy's Runtime API");
         Duration reconcile = n.duration("reconcile-interval", Duration.ofSeconds(1), false);
         Duration drain = n.duration("drain-period", Duration.ofSeconds(10), true);
         ConfigNode guard = n.object("guard");
         guard.checkKeys("max-removal-fraction");
         GuardConfig guardConfig = new GuardConfig(guard.fraction("max-removal-fraction", 0.5));
         return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig,
-                admin(n.object("admin")), store(n.object("store")), fleet(n.object("fleet")));
+                admin(n.object("admin")), store(n.object("store")), fleet);
     }
 
     /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */
@@ -172,7 +181,7 @@ public final class ConfigLoader {
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
         n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults",
-                "slow-start", "zone", "fallback");
+                "slow-start", "zone", "fallback", "slots", "slot-prefix");
         String name = name(n, names);
         Mode mode = mode(n, Mode.HTTP);
         String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
@@ -201,8 +210,14 @@ public final class ConfigLoader {
         if (!known) n.fail("zone", "unknown value " + Tokens.show(zoneWord) + " (expected all, local or other)");
         String fallback = emptyToNull(n.string("fallback", null));
         if (fallback != null && fallback.equals(name)) n.fail("fallback", "a backend cannot be its own fallback");
+        SlotsConfig slots = null;
+        int count = n.integer("slots", 0, 0, 100_000);
+        String prefix = n.string("slot-prefix", "srv");
+        if (!Tokens.isName(prefix)) n.fail("slot-prefix", "invalid value " + Tokens.show(prefix) + " (" + NAME_RULE + ")");
+        if (count > 0) slots = new SlotsConfig(count, prefix);
+        else if (n.has("slot-prefix")) n.fail("slot-prefix", "only applies with slots > 0");
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
-                serverDefaults(n.object("server-defaults")), retries, slowStart(n.object("slow-start")), zone, fallback);
+                serverDefaults(n.object("server-defaults")), retries, slowStart(n.object("slow-start")), zone, fallback, slots);
     }
 
     private SlowStartConfig slowStart(ConfigNode n) {
@@ -316,7 +331,7 @@ public final class ConfigLoader {
     }
 
     private FleetConfig fleet(ConfigNode n) {
-        n.checkKeys("agent-id", "zone", "controller-id", "lease-ttl", "status-ttl");
+        n.checkKeys("agent-id", "zone", "controller-id", "lease-ttl", "status-ttl", "haproxy-socket");
         FleetConfig d = FleetConfig.defaults();
         String agentId = n.string("agent-id", d.agentId());
         if (!Tokens.isName(agentId)) n.fail("agent-id", "invalid value " + Tokens.show(agentId) + " (" + NAME_RULE + ")");
@@ -329,7 +344,11 @@ public final class ConfigLoader {
         if (lease.toMillis() > 0 && lease.toSeconds() < 2) n.fail("lease-ttl", "must be at least 2s, got " + lease.toMillis() + "ms");
         Duration status = n.duration("status-ttl", d.statusTtl(), false);
         if (status.toMillis() > 0 && status.toSeconds() < 2) n.fail("status-ttl", "must be at least 2s, got " + status.toMillis() + "ms");
-        return new FleetConfig(agentId, zone, controllerId, lease, status);
+        String socket = emptyToNull(n.string("haproxy-socket", null));
+        if (socket != null && !RUNTIME_API.matcher(socket).matches())
+            n.fail("haproxy-socket", "invalid value " + Tokens.show(socket)
+                    + " (a unix socket path, unix@/path, ipv4@HOST:PORT or HOST:PORT)");
+        return new FleetConfig(agentId, zone, controllerId, lease, status, socket);
     }
 
     /** The validated, unique {@code name} of a list entry; {@code seen} maps names to the entry that took them. */

@@ -10,11 +10,14 @@ import java.time.Duration;
  * @param controllerId this controller's candidate id (default: host name and process id)
  * @param leaseTtl     the leader's lease: a controller that dies is replaced within it
  * @param statusTtl    how long an agent's report lives unless renewed; it is renewed every third of it
+ * @param haproxySocket the Runtime API of an HAProxy the user runs with their own config (unix path or
+ *                      host:port), or null when hsdo starts HAProxy from the config it renders
  */
-public record FleetConfig(String agentId, String zone, String controllerId, Duration leaseTtl, Duration statusTtl) {
+public record FleetConfig(String agentId, String zone, String controllerId, Duration leaseTtl, Duration statusTtl,
+                          String haproxySocket) {
     /** The defaults: ids from the host, no zone, a 10 s lease, reports living 15 s. */
     public static FleetConfig defaults() {
         return new FleetConfig(Hosts.name(), null, Hosts.name() + "-" + ProcessHandle.current().pid(),
-                Duration.ofSeconds(10), Duration.ofSeconds(15));
+                Duration.ofSeconds(10), Duration.ofSeconds(15), null);
     }
 }

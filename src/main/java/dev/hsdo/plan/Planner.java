@@ -65,12 +65,18 @@ public final class Planner {
             if (old.state() == ServerState.READY) removed.add(old.name());
             ServerPlan leaving = leaving(old, in.now(), in.config().drainPeriod());
             // A leaving server whose id a present endpoint now owns goes at once: present endpoints'
-            // ids depend only on the present set, so that every instance agrees.
-            if (leaving != null && !ids.containsValue(leaving.id())) servers.put(old.identity(), leaving);
+            // ids depend only on the present set, so that every instance agrees. (A slot keeps its server
+            // until the drain ends: slots are placed after this.)
+            if (leaving != null && (be.slots() != null || !ids.containsValue(leaving.id())))
+                servers.put(old.identity(), leaving);
         }
         String held = Guard.check(be.name(), serving, removed, in.config().guard().maxRemovalFraction());
         if (held != null && !in.guardOverrides().contains(be.name())) {
             return new BackendPlan(be.name(), previous.servers(), held);
+        }
+        if (be.slots() != null) {
+            Slots.Placement placed = Slots.place(servers, prevServers, be.slots());
+            return new BackendPlan(be.name(), placed.servers(), placed.problem(be.slots().count()));
         }
         return new BackendPlan(be.name(), List.copyOf(servers.values()), null);
     }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZoneViewTest {
     private static BackendConfig backend(BackendConfig like, String name, ZoneAffinity zone, String fallback) {
         return new BackendConfig(name, like.mode(), like.balance(), like.hashType(), like.sources(), like.healthCheck(),
-                like.serverDefaults(), like.retries(), like.slowStart(), zone, fallback);
+                like.serverDefaults(), like.retries(), like.slowStart(), zone, fallback, null);
     }
 
     private static final HsdoConfig CONFIG;

@@ -70,7 +70,7 @@ class FleetConfigLoaderTest {
         FleetConfig f = parse("""
                 fleet: {agent-id: lb-1, zone: eu-west-1a, controller-id: ctl-1, lease-ttl: 5s, status-ttl: 9s}
                 """, Map.of()).fleet();
-        assertThat(f).isEqualTo(new FleetConfig("lb-1", "eu-west-1a", "ctl-1", Duration.ofSeconds(5), Duration.ofSeconds(9)));
+        assertThat(f).isEqualTo(new FleetConfig("lb-1", "eu-west-1a", "ctl-1", Duration.ofSeconds(5), Duration.ofSeconds(9), null));
         assertThat(parse("", Map.of("HSDO_FLEET_ZONE", "b")).fleet().zone()).isEqualTo("b");
         assertThat(parse("", Map.of()).fleet().agentId()).isNotBlank();
     }
@@ -109,5 +109,27 @@ class FleetConfigLoaderTest {
                 "HSDO_BACKENDS_0_ZONE (backends[0].zone): unknown value 'near' (expected all, local or other)",
                 "HSDO_BACKENDS_0_SLOW_START_MIN (backends[0].slow-start.min): must not exceed max (10), got 11",
                 "HSDO_BACKENDS_0_FALLBACK (backends[0].fallback): unknown backend 'nope' (defined: app)");
+    }
+
+    @Test
+    void slotBackendsDriveTheUsersOwnHaproxyWhichNeedsNoFrontends() {
+        HsdoConfig c = ConfigLoader.parse("""
+                backends: [{name: be, sources: [servers], slots: 10, slot-prefix: web}]
+                sources: [{name: servers, path: servers.yaml}]
+                fleet: {haproxy-socket: /run/haproxy/admin.sock}
+                """, Path.of("/etc/hsdo"), Map.of(), "hsdo.yaml");
+        assertThat(c.backend("be").slots()).isEqualTo(new SlotsConfig(10, "web"));
+        assertThat(c.frontends()).isEmpty();
+        assertThat(c.fleet().haproxySocket()).isEqualTo("/run/haproxy/admin.sock");
+    }
+
+    @Test
+    void slotsWithoutAnExternalHaproxyAndBadSocketsAreErrors() {
+        assertThat(errors("", Map.of("HSDO_BACKENDS_0_SLOTS", "4"))).containsExactly(
+                "HSDO_BACKENDS_0_SLOTS (backends[0].slots): template slots live in your own haproxy.cfg: set fleet.haproxy-socket"
+                        + " to that HAProxy's Runtime API");
+        assertThat(errors("fleet: {haproxy-socket: \"admin sock\"}", Map.of())).containsExactly(
+                "hsdo.yaml: fleet.haproxy-socket: invalid value 'admin sock' (a unix socket path, unix@/path,"
+                        + " ipv4@HOST:PORT or HOST:PORT)");
     }
 }

@@ -49,9 +49,9 @@ class ConfigRendererTest {
         HsdoConfig c = goldenConfig();
         BackendConfig app = c.backend("app");
         BackendConfig zoned = new BackendConfig("app", app.mode(), app.balance(), app.hashType(), app.sources(),
-                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.LOCAL, "app-other");
+                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.LOCAL, "app-other", null);
         BackendConfig other = new BackendConfig("app-other", app.mode(), app.balance(), app.hashType(), app.sources(),
-                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.OTHER, null);
+                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.OTHER, null, null);
         HsdoConfig withFallback = new HsdoConfig(c.haproxy(), c.frontends(), List.of(zoned, other, c.backend("db")),
                 c.sources(), c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store());
         String text = ConfigRenderer.render(withFallback, Plan.empty(), PATHS);
