@@ -41,9 +41,11 @@ public final class Agent implements AutoCloseable {
     private final AgentMetrics metrics;
     private final AtomicReference<Plan> desired = new AtomicReference<>();
     private final Object roundLock = new Object();
-    // guarded by roundLock: the config text last written, and the part of it (without servers) HAProxy runs
+    // guarded by roundLock: the config text last written, the part of it (without servers) HAProxy runs, and
+    // the part of the text last checked with haproxy -c
     private String written;
     private String runningSkeleton;
+    private String checkedSkeleton;
     private volatile AgentStatus status = new AgentStatus(0, 0, null, false, List.of(), List.of());
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
@@ -62,6 +64,7 @@ public final class Agent implements AutoCloseable {
         this.metrics = metrics;
         this.written = runningConfig;
         this.runningSkeleton = runningConfig == null ? null : ConfigRenderer.skeleton(runningConfig);
+        this.checkedSkeleton = runningSkeleton;
     }
 
     /** Hands the agent a new desired plan and starts a round at once. */
@@ -157,16 +160,22 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    // Writes the config before any runtime change, so a reload or restart starts from the new plan; reloads
-    // only when something besides the servers changed.
+    // Writes the config before any runtime change, so a reload or restart starts from the new plan; checks it
+    // with haproxy -c unless only server lines changed since the last check; reloads only when something
+    // besides the servers changed.
     private void writeConfig(Plan plan) throws IOException {
         if (target == null) return;
         String text = ConfigRenderer.render(config, plan, paths);
+        String skeleton = ConfigRenderer.skeleton(text);
         if (!text.equals(written)) {
-            target.writeChecked(text);
+            if (skeleton.equals(checkedSkeleton)) {
+                target.write(text);
+            } else {
+                target.writeChecked(text);
+                checkedSkeleton = skeleton;
+            }
             written = text;
         }
-        String skeleton = ConfigRenderer.skeleton(text);
         if (!skeleton.equals(runningSkeleton)) {
             log.info("configuration beyond servers changed: reloading HAProxy");
             target.reload();

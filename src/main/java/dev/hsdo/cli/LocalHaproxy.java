@@ -88,6 +88,11 @@ final class LocalHaproxy implements AutoCloseable {
             }
 
             @Override
+            public void write(String text) throws IOException {
+                haproxy.writeConfig(text);
+            }
+
+            @Override
             public void reload() throws IOException {
                 try {
                     haproxy.reload();

@@ -27,4 +27,20 @@ final class Samples {
     double maxMs() {
         return Collections.max(nanos) / 1e6;
     }
+
+    /** The {@code q} quantile (0..1) by the nearest-rank method. */
+    double percentileMs(double q) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        int rank = (int) Math.ceil(q * s.size());
+        return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1))) / 1e6;
+    }
+
+    double meanMs() {
+        return nanos.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+    }
+
+    int size() {
+        return nanos.size();
+    }
 }
