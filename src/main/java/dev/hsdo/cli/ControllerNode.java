@@ -49,7 +49,7 @@ public final class ControllerNode implements AutoCloseable, AdminView {
     private void startAll(Clock clock) throws Exception {
         FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         agents = fleet.agents(config.fleet().statusTtl());
-        controller = toClose.add(new Controller(config, Standalone.sources(config, clock), fleet.plans(), clock,
+        controller = toClose.add(new Controller(config, () -> Standalone.sources(config, clock), fleet.plans(), clock,
                 new ControllerMetrics(registry), fleet.election(config.fleet().controllerId(), config.fleet().leaseTtl())));
         controller.start();
         admin = Standalone.startAdmin(config, this, registry, toClose);

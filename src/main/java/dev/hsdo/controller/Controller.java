@@ -19,20 +19,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
  * time), and publishes only when the plan's content changed, with a generation compare-and-set so that a
  * writer that fell behind can never overwrite a newer plan.
  *
- * <p>With a {@link LeaderElection}, only the leader plans and publishes; a follower keeps reading the
- * stored plan, so that when it takes over it continues from the newest generation and its drains.
+ * <p>With a {@link LeaderElection}, only the leader runs the sources, plans and publishes, so the fleet
+ * calls the discovery API once whatever the number of controllers. A follower keeps reading the stored
+ * plan, so that when it takes over it continues from the newest generation and its drains; it starts
+ * fresh sources then (their first snapshot arrives before it plans) and closes them when it loses.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
     private final HsdoConfig config;
-    private final List<Source> sources;
+    private final Supplier<List<Source>> sourceFactory;
+    // the sources running now (written under planLock), or null while not leading
+    private volatile List<Source> running;
     private final PlanStore store;
     private final Clock clock;
     private final ControllerMetrics metrics;
@@ -49,15 +54,19 @@ public final class Controller implements AutoCloseable {
 
     /** A controller that always publishes: the only one on its store. */
     public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
-        this(config, sources, store, clock, metrics, null);
+        this(config, () -> List.copyOf(sources), store, clock, metrics, null);
     }
 
-    /** A controller that publishes only while {@code election} (null: always) says it leads. */
-    public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics,
-                      LeaderElection election) {
+    /**
+     * A controller that publishes only while {@code election} (null: always) says it leads.
+     *
+     * @param sources new, not yet started sources, asked for each time this controller takes the lead
+     */
+    public Controller(HsdoConfig config, Supplier<List<Source>> sources, PlanStore store, Clock clock,
+                      ControllerMetrics metrics, LeaderElection election) {
         this.election = election;
         this.config = config;
-        this.sources = List.copyOf(sources);
+        this.sourceFactory = sources;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
@@ -70,12 +79,8 @@ public final class Controller implements AutoCloseable {
     public Plan start() throws StoreException {
         synchronized (planLock) {
             current = store.current().orElse(Plan.empty());
+            if (election == null) startSources();
         }
-        for (Source s : sources) s.start(snap -> {
-            SourceSnapshot old = snapshots.put(snap.source(), snap);
-            metrics.source(snap, old);
-            wake();
-        });
         if (election != null) election.start(this::wake);
         Plan first = planOnce();
         loop = new WakeableLoop("hsdo-controller", config.reconcileInterval(), this::planOnce);
@@ -103,6 +108,7 @@ public final class Controller implements AutoCloseable {
         synchronized (planLock) {
             boolean leader = election == null || election.isLeader();
             if (!leader || !leading) {
+                if (!leader) stopSources();
                 // A follower tracks the store; a new leader starts from the newest stored plan.
                 try {
                     current = store.current().orElse(Plan.empty());
@@ -114,6 +120,7 @@ public final class Controller implements AutoCloseable {
                 }
                 leading = leader;
                 if (!leader) return current;
+                startSources();
             }
             Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
             // An override is spent once the released backend is no longer held back.
@@ -146,6 +153,29 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    // Called under planLock. Each source reports its first snapshot before start returns.
+    private void startSources() {
+        if (running != null) return;
+        List<Source> started = List.copyOf(sourceFactory.get());
+        running = started;
+        for (Source s : started) s.start(snap -> {
+            // A late report from sources stopped since must not come back as a current snapshot.
+            if (running != started) return;
+            SourceSnapshot old = snapshots.put(snap.source(), snap);
+            metrics.source(snap, old);
+            wake();
+        });
+    }
+
+    // Called under planLock.
+    private void stopSources() {
+        List<Source> stopping = running;
+        if (stopping == null) return;
+        running = null;
+        for (Source s : stopping) s.close();
+        snapshots.clear();
+    }
+
     /** The plan in force. */
     public Plan current() {
         synchronized (planLock) {
@@ -175,8 +205,10 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Source s : sources) s.close();
         if (loop != null) loop.close();
+        synchronized (planLock) {
+            stopSources();
+        }
         // Resign after the loop stopped, so no publish can follow the resignation.
         if (election != null) election.close();
     }

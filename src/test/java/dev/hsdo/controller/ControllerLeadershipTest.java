@@ -28,7 +28,8 @@ class ControllerLeadershipTest {
 
     private Controller controller(FilePlanStore store, FixedSource source, FakeElection election) {
         HsdoConfig config = Configs.standard(dir, 8080, Duration.ZERO, 1.0);
-        return new Controller(config, List.of(source), store, clock, new ControllerMetrics(new SimpleMeterRegistry()), election);
+        return new Controller(config, () -> List.of(source), store, clock, new ControllerMetrics(new SimpleMeterRegistry()),
+                election);
     }
 
     private static List<Endpoint> endpoints(int n) {
@@ -46,9 +47,11 @@ class ControllerLeadershipTest {
                 a.start();
                 b.start();
                 assertThat(store.current()).as("no leader, no plan").isEmpty();
+                assertThat(sa.isRunning() || sb.isRunning()).as("followers do not call the discovery API").isFalse();
 
                 ea.win();
                 Plan first = a.planOnce();
+                assertThat(sa.isRunning()).isTrue();
                 assertThat(first.generation()).isEqualTo(1);
                 assertThat(store.current()).contains(first);
 
@@ -58,8 +61,9 @@ class ControllerLeadershipTest {
                 assertThat(b.isLeader()).isFalse();
 
                 ea.lose();
-                sa.set(endpoints(4));
                 assertThat(a.planOnce()).isEqualTo(first);
+                assertThat(sa.isRunning()).as("a deposed leader stops its sources").isFalse();
+                assertThat(a.snapshots()).isEmpty();
                 assertThat(store.current()).contains(first);
 
                 eb.win();

@@ -13,6 +13,7 @@ public final class FixedSource implements Source {
     private final String name;
     private volatile SourceSnapshot current;
     private volatile Consumer<SourceSnapshot> listener = s -> {};
+    private volatile boolean running;
 
     public FixedSource(String name, List<Endpoint> endpoints) {
         this.name = name;
@@ -33,7 +34,13 @@ public final class FixedSource implements Source {
     @Override
     public void start(Consumer<SourceSnapshot> listener) {
         this.listener = listener;
+        running = true;
         listener.accept(current);
+    }
+
+    /** Whether it was started and not closed since. */
+    public boolean isRunning() {
+        return running;
     }
 
     @Override
@@ -43,6 +50,7 @@ public final class FixedSource implements Source {
 
     @Override
     public void close() {
+        running = false;
         listener = s -> {};
     }
 }
