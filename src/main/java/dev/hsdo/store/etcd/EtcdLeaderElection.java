@@ -39,7 +39,8 @@ final class EtcdLeaderElection implements LeaderElection {
     private final Duration timeout;
     private volatile boolean leader;
     private volatile String leaderId;
-    // confined to the loop thread: the lease and when it was last renewed (System.nanoTime)
+    // confined to the loop thread: the lease and when it was last renewed. Real time (System.nanoTime), not an
+    // injected clock: etcd expires the lease in real time, and this side must step down before it does.
     private long leaseId;
     private long renewedAt;
     private volatile Runnable onChange = () -> {};

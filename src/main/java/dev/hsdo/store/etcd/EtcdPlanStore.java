@@ -47,7 +47,9 @@ final class EtcdPlanStore implements PlanStore {
     private final Duration timeout;
     private final Duration resyncPeriod;
     private final PlanFeed feed = new PlanFeed();
-    // guarded by this: started on the first watch() so that a publisher-only store watches nothing
+    // guarded by this: the plan last read or written; the watch, started on the first watch() so that a
+    // publisher-only store watches nothing
+    private Plan cached;
     private Watch.Watcher watcher;
     private ScheduledExecutorService resync;
 
@@ -59,11 +61,27 @@ final class EtcdPlanStore implements PlanStore {
         this.resyncPeriod = resyncPeriod;
     }
 
+    /**
+     * The stored plan. The small generation key is read first, and the plan itself only when its generation
+     * differs from the one last read: followers and re-reads poll this every second.
+     */
     @Override
     public Optional<Plan> current() throws StoreException {
+        var generation = await(client.getKVClient().get(generationKey), timeout, "read " + generationKey);
+        if (generation.getKvs().isEmpty()) return Optional.empty();
+        String stored = generation.getKvs().getFirst().getValue().toString(StandardCharsets.UTF_8);
+        synchronized (this) {
+            if (cached != null && Long.toString(cached.generation()).equals(stored)) return Optional.of(cached);
+        }
         var got = await(client.getKVClient().get(planKey), timeout, "read " + planKey);
         if (got.getKvs().isEmpty()) return Optional.empty();
-        return Optional.of(decode(got.getKvs().getFirst()));
+        Plan plan = decode(got.getKvs().getFirst());
+        remember(plan);
+        return Optional.of(plan);
+    }
+
+    private synchronized void remember(Plan plan) {
+        if (cached == null || cached.generation() < plan.generation()) cached = plan;
     }
 
     private Plan decode(KeyValue kv) throws StoreException {
@@ -87,6 +105,7 @@ final class EtcdPlanStore implements PlanStore {
             throw new StoreException.Conflict("etcd " + generationKey + ": stored generation is " + stored
                     + ", expected " + expectedGeneration + "; plan " + plan.generation() + " not written");
         }
+        remember(plan);
         feed.deliver(plan);
     }
 
