@@ -157,13 +157,19 @@ public final class ConfigLoader {
     private SourceConfig source(ConfigNode n, Map<String, String> names) {
         String name = name(n, names);
         String type = n.string("type", "file");
-        if (!type.equals("file")) {
-            n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file)");
-            return null;
-        }
-        n.checkKeys("name", "type", "path");
-        if (!n.has("path")) n.fail("path", "is required");
-        return new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+        DiscoveryConfigs discovery = new DiscoveryConfigs((node, key) -> path(node, key, null));
+        return switch (type) {
+            case "file" -> {
+                n.checkKeys("name", "type", "path");
+                if (!n.has("path")) n.fail("path", "is required");
+                yield new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+            }
+            case "consul" -> discovery.consul(n, name);
+            default -> {
+                n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, consul)");
+                yield null;
+            }
+        };
     }
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {

@@ -1,8 +1,10 @@
 package dev.hsdo.controller;
 
+import dev.hsdo.config.ConsulSourceConfig;
 import dev.hsdo.config.FileSourceConfig;
 import dev.hsdo.config.SourceConfig;
 import dev.hsdo.discovery.Source;
+import dev.hsdo.discovery.consul.ConsulSource;
 import dev.hsdo.discovery.file.FileSource;
 
 import java.time.Clock;
@@ -16,6 +18,7 @@ public final class Sources {
     public static Source create(SourceConfig config, Clock clock) {
         return switch (config) {
             case FileSourceConfig f -> new FileSource(f.name(), f.path(), Duration.ofSeconds(1), clock);
+            case ConsulSourceConfig c -> new ConsulSource(c, clock);
         };
     }
 }

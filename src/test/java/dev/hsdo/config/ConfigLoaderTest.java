@@ -372,9 +372,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSourceAndStoreTypesNameTheSupportedOnes() {
-        assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: consul}")
+        assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: zookeeper}")
                 + "store: {type: etcd}\n")).containsExactly(
-                "hsdo.yaml: sources[0].type: unknown source type 'consul' (supported: file)",
+                "hsdo.yaml: sources[0].type: unknown source type 'zookeeper' (supported: file, consul)",
                 "hsdo.yaml: store.type: unknown store type 'etcd' (supported: file)");
     }
 

@@ -2,6 +2,7 @@ package dev.hsdo.discovery.file;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.config.StructuredText;
+import dev.hsdo.discovery.Parsed;
 import dev.hsdo.model.Endpoint;
 import dev.hsdo.model.Tokens;
 
@@ -25,19 +26,6 @@ import java.util.Set;
 final class ServerFile {
     private static final Set<String> KEYS = Set.of("address", "port", "name", "weight", "zone", "meta");
     private static final String KEY_LIST = "address, port, name, weight, zone, meta";
-
-    /**
-     * The valid endpoints, in file order, and one message per skipped entry.
-     *
-     * @param endpoints valid entries
-     * @param rejected  "origin: servers[i]: problem" per invalid or duplicate entry
-     */
-    record Parsed(List<Endpoint> endpoints, List<String> rejected) {
-        Parsed {
-            endpoints = List.copyOf(endpoints);
-            rejected = List.copyOf(rejected);
-        }
-    }
 
     private ServerFile() {}
 

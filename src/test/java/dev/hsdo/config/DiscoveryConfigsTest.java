@@ -1,0 +1,97 @@
+package dev.hsdo.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The source types that talk to a discovery service, as {@code hsdo.yaml} declares them. */
+class DiscoveryConfigsTest {
+    private static final Path BASE = Path.of("/etc/hsdo");
+
+    private static String withSource(String source) {
+        return """
+                frontends:
+                  - {name: fe, bind: 127.0.0.1:8080}
+                backends:
+                  - {name: app}
+                sources:
+                  - %s
+                """.formatted(source);
+    }
+
+    private static SourceConfig source(String source, Map<String, String> env) {
+        return ConfigLoader.parse(withSource(source), BASE, env, "hsdo.yaml").sources().getFirst();
+    }
+
+    private static List<String> errors(String source) {
+        try {
+            ConfigLoader.parse(withSource(source), BASE, Map.of(), "hsdo.yaml");
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void consulSourceIsReadWithEveryKey() {
+        SourceConfig s = source("""
+                name: nodes
+                    type: consul
+                    address: https://consul.internal:8501/
+                    services: [iri, iri-pow]
+                    health: warning
+                    datacenter: eu-west-1
+                    token: abc-123
+                    ca-file: certs/ca.pem
+                    wait: 30s""", Map.of());
+        assertThat(s).isEqualTo(new ConsulSourceConfig("nodes", URI.create("https://consul.internal:8501"),
+                List.of("iri", "iri-pow"), ConsulSourceConfig.HealthPolicy.WARNING, "eu-west-1", "abc-123",
+                Path.of("/etc/hsdo/certs/ca.pem"), Duration.ofSeconds(30)));
+        assertThat(s.toString()).doesNotContain("abc-123");
+    }
+
+    @Test
+    void consulDefaultsToTheLocalAgentPassingOnlyAndFiveMinuteWaits() {
+        SourceConfig s = source("{name: nodes, type: consul, services: [web]}", Map.of());
+        assertThat(s).isEqualTo(new ConsulSourceConfig("nodes", URI.create("http://127.0.0.1:8500"), List.of("web"),
+                ConsulSourceConfig.HealthPolicy.PASSING, null, null, null, Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void consulTokenComesFromTheEnvironment() {
+        ConsulSourceConfig s = (ConsulSourceConfig) source("{name: nodes, type: consul, services: [web]}",
+                Map.of("HSDO_SOURCES_0_TOKEN", "from-env"));
+        assertThat(s.token()).isEqualTo("from-env");
+    }
+
+    @Test
+    void consulMistakesAreNamedWithTheirKey() {
+        assertThat(errors("{name: nodes, type: consul}"))
+                .containsExactly("hsdo.yaml: sources[0].services: is required (the Consul service names to watch)");
+        assertThat(errors("{name: nodes, type: consul, services: [\"web/../x\"], address: \"ftp://x\", health: ok, "
+                + "datacenter: \"a b\", ca-file: ca.pem, wait: 11m, token: \"a b\"}")).containsExactly(
+                "hsdo.yaml: sources[0].address: invalid value 'ftp://x' (expected http://host:port or https://host:port)",
+                "hsdo.yaml: sources[0].services[0]: invalid value 'web/../x' (letters, digits, '-', '_', '.', at most 128)",
+                "hsdo.yaml: sources[0].health: unknown value 'ok' (expected passing, warning or any)",
+                "hsdo.yaml: sources[0].datacenter: invalid value 'a b' (letters, digits, '-', '_', '.')",
+                "hsdo.yaml: sources[0].token: invalid value (spaces and control characters are not allowed; value not shown)",
+                "hsdo.yaml: sources[0].wait: invalid duration '11m' (at most 10m, Consul's limit)");
+        assertThat(errors("{name: nodes, type: consul, services: [web], ca-file: ca.pem}"))
+                .containsExactly("hsdo.yaml: sources[0].ca-file: only applies to an https address (address is 'http://127.0.0.1:8500')");
+        assertThat(errors("{name: nodes, type: consul, services: [web], path: x}"))
+                .containsExactly("hsdo.yaml: sources[0]: unknown key 'path' (allowed: name, type, address, services, health, datacenter, token, ca-file, wait)");
+    }
+
+    @Test
+    void anUnknownTypeListsTheSupportedOnes() {
+        assertThatThrownBy(() -> source("{name: x, type: zookeeper}", Map.of()))
+                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul)");
+    }
+}
