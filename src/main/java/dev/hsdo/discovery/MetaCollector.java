@@ -1,5 +1,6 @@
 package dev.hsdo.discovery;
 
+import dev.hsdo.model.MetaOptions;
 import dev.hsdo.model.Tokens;
 
 import java.util.LinkedHashMap;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * Gathers the tags and metadata of one discovered instance into an endpoint's {@code meta}, skipping (and
- * reporting) each entry that is not safe to carry, so that one bad tag costs that tag, not the instance.
+ * reporting) each entry that is not safe to carry or is an invalid {@link MetaOptions option}, so that one
+ * bad tag costs that tag, not the instance.
  * Later entries override earlier ones with the same key. Pure.
  */
 public final class MetaCollector {
@@ -32,6 +34,8 @@ public final class MetaCollector {
         } else if (!Tokens.isMetaValue(value)) {
             rejected.add(where + ": meta[" + key + "]: invalid value " + Tokens.show(value)
                     + " skipped (printable, no space, ';', '#', quotes)");
+        } else if (MetaOptions.problem(key, value) != null) {
+            rejected.add(where + ": " + MetaOptions.problem(key, value) + " skipped");
         } else {
             meta.put(key, value);
         }

@@ -5,6 +5,7 @@ import dev.hsdo.config.HealthCheck;
 import dev.hsdo.config.ServerDefaults;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Endpoint;
+import dev.hsdo.model.MetaOptions;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerOptions;
 import dev.hsdo.model.ServerPlan;
@@ -49,9 +50,10 @@ public final class Planner {
         ServerOptions options = options(be);
         Map<String, ServerPlan> servers = new TreeMap<>();
         for (Endpoint e : endpoints.values()) {
-            int weight = e.weight() != null ? e.weight() : be.serverDefaults().weight();
+            Integer metaWeight = MetaOptions.weight(e.meta());
+            int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
             servers.put(e.identity(), new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(), options, null));
+                    e.address(), e.port(), weight, ServerState.READY, e.zone(), MetaOptions.apply(options, e.meta()), null));
         }
         int serving = 0;
         List<String> removed = new ArrayList<>();

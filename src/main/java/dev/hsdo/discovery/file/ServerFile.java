@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.config.StructuredText;
 import dev.hsdo.discovery.Parsed;
 import dev.hsdo.model.Endpoint;
+import dev.hsdo.model.MetaOptions;
 import dev.hsdo.model.Tokens;
 
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class ServerFile {
         for (int i = 0; i < list.size(); i++) {
             String where = listPath + "[" + i + "]";
             try {
-                Endpoint e = endpoint(list.get(i));
+                Endpoint e = endpoint(list.get(i), origin + ": " + where, rejected);
                 String other = identities.putIfAbsent(e.identity(), where);
                 if (other != null)
                     throw new IllegalArgumentException((e.name() != null ? "duplicate name " : "duplicate address ")
@@ -78,7 +79,8 @@ final class ServerFile {
         return new Parsed(endpoints, rejected);
     }
 
-    private static Endpoint endpoint(JsonNode n) {
+    /** The endpoint of entry {@code n}; an invalid option is reported as "where: problem" and left out. */
+    private static Endpoint endpoint(JsonNode n, String where, List<String> rejected) {
         if (!n.isObject()) throw new IllegalArgumentException("expected a mapping, got " + kind(n));
         for (String key : (Iterable<String>) n::fieldNames)
             if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown key " + Tokens.show(key) + " (allowed: " + KEY_LIST + ")");
@@ -90,7 +92,13 @@ final class ServerFile {
         JsonNode m = n.get("meta");
         if (m != null && !m.isNull()) {
             if (!m.isObject()) throw new IllegalArgumentException("meta: expected a mapping, got " + kind(m));
-            for (String key : (Iterable<String>) m::fieldNames) meta.put(key, text(m, key, "meta[" + key + "]"));
+            for (String key : (Iterable<String>) m::fieldNames) {
+                String value = text(m, key, "meta[" + key + "]");
+                // An invalid option costs that option, not the server.
+                String problem = MetaOptions.problem(key, value);
+                if (problem != null) rejected.add(where + ": " + problem + " skipped");
+                else meta.put(key, value);
+            }
         }
         return new Endpoint(text(n, "name"), address, port, integer(n, "weight"), text(n, "zone"), meta);
     }

@@ -124,6 +124,19 @@ class ConsulHealthTest {
     }
 
     @Test
+    void anInvalidOptionCostsThatOptionOnlyAndIsReported() {
+        Instance i = Instance.passing("n1", "10.0.0.1", 80).tags("hsdo.maxconn=lots", "hsdo.weight=20", "hsdo.tls=true")
+                .serviceMeta(Map.of("hsdo.ssl", "yes", "hsdo.backup", "true"));
+        Parsed p = ConsulHealth.parse(ConsulPlayback.json(i), "web", HealthPolicy.PASSING);
+        assertThat(p.endpoints()).singleElement()
+                .satisfies(e -> assertThat(e.meta()).isEqualTo(Map.of("hsdo.weight", "20", "hsdo.backup", "true")));
+        assertThat(p.rejected()).containsExactlyInAnyOrder(
+                "service 'web' node 'n1': hsdo.maxconn: invalid value 'lots' (an integer 0..10000000) skipped",
+                "service 'web' node 'n1': unknown option 'hsdo.tls' (known: hsdo.weight, hsdo.maxconn, hsdo.ssl, hsdo.ssl-verify, hsdo.backup) skipped",
+                "service 'web' node 'n1': hsdo.ssl: invalid value 'yes' (true or false) skipped");
+    }
+
+    @Test
     void anInstanceWithAHostNameOrBadPortIsRejectedAndTheOthersKept() {
         Instance byName = new Instance("n2", "node2.example", "", 80, "passing", List.of(), Map.of(), Map.of());
         String json = ConsulPlayback.json(Instance.passing("n1", "10.0.0.1", 80), byName, Instance.passing("n3", "10.0.0.3", 0));

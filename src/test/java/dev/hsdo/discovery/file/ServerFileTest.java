@@ -86,6 +86,17 @@ class ServerFileTest {
     }
 
     @Test
+    void anInvalidOptionInMetaCostsThatOptionNotTheServer() {
+        Parsed p = parse("""
+                servers:
+                  - {address: 127.0.0.1, port: 8081, meta: {hsdo.maxconn: "5", hsdo.backup: maybe, rack: r1}}
+                """);
+        assertThat(p.endpoints()).containsExactly(new Endpoint(null, "127.0.0.1", 8081, null, null,
+                Map.of("hsdo.maxconn", "5", "rack", "r1")));
+        assertThat(p.rejected()).containsExactly("servers.yaml: servers[0]: hsdo.backup: invalid value 'maybe' (true or false) skipped");
+    }
+
+    @Test
     void laterDuplicateIdentityIsRejected() {
         Parsed p = parse("""
                 servers:
