@@ -2,6 +2,7 @@ package dev.hsdo.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hsdo.model.Selector;
 import dev.hsdo.model.Tokens;
 
 import java.io.IOException;
@@ -173,7 +174,8 @@ public final class ConfigLoader {
     }
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
-        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults");
+        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults", "select",
+                "timeout-queue", "timeout-server");
         String name = name(n, names);
         Mode mode = mode(n, Mode.HTTP);
         String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
@@ -195,8 +197,19 @@ public final class ConfigLoader {
                 n.fail("sources[" + i + "]", "unknown source " + Tokens.show(sources.get(i)) + defined(sourceNames));
         }
         int retries = n.integer("retries", 3, 0, 100);
+        Selector select = null;
+        String selectText = n.string("select", null);
+        if (selectText != null) {
+            try {
+                select = Selector.parse(selectText);
+            } catch (IllegalArgumentException e) {
+                n.fail("select", e.getMessage());
+            }
+        }
+        Duration queueTimeout = n.duration("timeout-queue", null, false);
+        Duration serverTimeout = n.duration("timeout-server", null, false);
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
-                serverDefaults(n.object("server-defaults")), retries);
+                serverDefaults(n.object("server-defaults")), retries, select, queueTimeout, serverTimeout);
     }
 
     private HealthCheck healthCheck(ConfigNode n) {
@@ -220,7 +233,7 @@ public final class ConfigLoader {
     }
 
     private FrontendConfig frontend(ConfigNode n, Map<String, String> names, List<BackendConfig> backends) {
-        n.checkKeys("name", "bind", "mode", "default-backend");
+        n.checkKeys("name", "bind", "mode", "default-backend", "use-backends");
         String name = name(n, names);
         String bind = bind(n, "bind", null);
         if (bind == null && !n.has("bind")) n.fail("bind", "is required");
@@ -232,7 +245,12 @@ public final class ConfigLoader {
         Mode mode = mode(n, backend == null ? Mode.HTTP : backend.mode());
         if (backend != null && mode == Mode.HTTP && backend.mode() == Mode.TCP)
             n.fail("mode", "an http frontend cannot use tcp backend " + Tokens.show(backendName));
-        return new FrontendConfig(name, bind, mode, backendName);
+        List<UseBackend> rules = new ArrayList<>();
+        for (ConfigNode r : n.list("use-backends")) {
+            UseBackend rule = FrontendRules.rule(r, mode, backends);
+            if (rule != null) rules.add(rule);
+        }
+        return new FrontendConfig(name, bind, mode, backendName, rules);
     }
 
     private AdminConfig admin(ConfigNode n) {

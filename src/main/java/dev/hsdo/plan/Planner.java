@@ -44,7 +44,8 @@ public final class Planner {
             SourceSnapshot snap = in.snapshots().get(source);
             // A source that has not reported yet says nothing: keep what the backend had.
             if (snap == null) return previous != null ? previous : new BackendPlan(be.name(), List.of(), null);
-            for (Endpoint e : snap.endpoints()) endpoints.putIfAbsent(e.identity(), e);
+            for (Endpoint e : snap.endpoints())
+                if (be.select() == null || be.select().matches(e.meta())) endpoints.putIfAbsent(e.identity(), e);
         }
         Map<String, Integer> ids = ServerIds.assign(endpoints.keySet());
         ServerOptions options = options(be);
