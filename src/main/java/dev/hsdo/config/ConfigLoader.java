@@ -166,8 +166,10 @@ public final class ConfigLoader {
                 yield new FileSourceConfig(name, path(n, "path", "servers.yaml"));
             }
             case "consul" -> discovery.consul(n, name);
+            case "aws-asg" -> discovery.awsAsg(n, name);
+            case "aws-ec2-tags" -> discovery.awsEc2Tags(n, name);
             default -> {
-                n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, consul)");
+                n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, consul, aws-asg, aws-ec2-tags)");
                 yield null;
             }
         };

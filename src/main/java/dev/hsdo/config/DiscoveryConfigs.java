@@ -16,6 +16,12 @@ final class DiscoveryConfigs {
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Duration MAX_CONSUL_WAIT = Duration.ofMinutes(10);
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+){2,3}");
+    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_.:/@+=-]{1,255}");
+    // AWS tag keys and values also allow spaces; hsdo's do not, so every one can be named in a filter and a log line.
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=+@-]{1,128}");
+    private static final Pattern TAG_VALUE = Pattern.compile("[A-Za-z0-9_.:/=+@-]{1,256}");
+    private static final Duration MIN_AWS_INTERVAL = Duration.ofSeconds(1);
 
     /** Resolves a path value of {@code key} against the config's directory. */
     private final BiFunction<ConfigNode, String, Path> paths;
@@ -48,6 +54,40 @@ final class DiscoveryConfigs {
             n.fail("wait", "invalid duration " + Tokens.show(n.string("wait", "")) + " (at most 10m, Consul's limit)");
         return new ConsulSourceConfig(name, address, services, health, dc, token == null || token.isEmpty() ? null : token,
                 caFile, wait);
+    }
+
+    AwsAsgSourceConfig awsAsg(ConfigNode n, String name) {
+        n.checkKeys("name", "type", "region", "endpoint", "groups", "port", "interval");
+        List<String> groups = n.strings("groups", List.of());
+        if (groups.isEmpty()) n.fail("groups", n.has("groups") ? "at least one group is required" : "is required (Auto Scaling group names)");
+        matchEach(n, "groups", groups, GROUP, "letters, digits and _ . : / @ + = -");
+        if (!n.has("port")) n.fail("port", "is required (the port every instance serves on)");
+        int port = n.integer("port", 1, 1, 65535);
+        return new AwsAsgSourceConfig(name, match(n, "region", REGION, "e.g. us-east-1"), endpoint(n), groups, port,
+                interval(n));
+    }
+
+    AwsEc2TagsSourceConfig awsEc2Tags(ConfigNode n, String name) {
+        n.checkKeys("name", "type", "region", "endpoint", "service", "service-tag", "port-tag", "port", "interval");
+        String service = match(n, "service", TAG_VALUE, "letters, digits and _ . : / = + @ -");
+        if (service == null && !n.has("service")) n.fail("service", "is required (the value of the service tag)");
+        String serviceTag = match(n, "service-tag", TAG, "letters, digits and _ . : / = + @ -");
+        String portTag = match(n, "port-tag", TAG, "letters, digits and _ . : / = + @ -");
+        Integer port = n.has("port") ? n.integer("port", 1, 1, 65535) : null;
+        return new AwsEc2TagsSourceConfig(name, match(n, "region", REGION, "e.g. us-east-1"), endpoint(n), service,
+                serviceTag == null ? "HAProxy:Service:Name" : serviceTag, portTag == null ? "HAProxy:Service:Port" : portTag,
+                port, interval(n));
+    }
+
+    private static URI endpoint(ConfigNode n) {
+        return n.has("endpoint") ? url(n, "endpoint", null) : null;
+    }
+
+    private static Duration interval(ConfigNode n) {
+        Duration d = n.duration("interval", Duration.ofSeconds(30), false);
+        if (d.compareTo(MIN_AWS_INTERVAL) >= 0) return d;
+        n.fail("interval", "invalid duration " + Tokens.show(n.string("interval", "")) + " (at least 1s: AWS rate-limits its API)");
+        return Duration.ofSeconds(30);
     }
 
     /** An http or https URL without path, query or credentials; null when invalid (reported). */

@@ -1,7 +1,8 @@
 package dev.hsdo.config;
 
 /** One discovery source; each kind has its own record. */
-public sealed interface SourceConfig permits FileSourceConfig, ConsulSourceConfig {
+public sealed interface SourceConfig
+        permits FileSourceConfig, ConsulSourceConfig, AwsAsgSourceConfig, AwsEc2TagsSourceConfig {
     /** The name backends refer to. */
     String name();
 }

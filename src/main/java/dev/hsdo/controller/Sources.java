@@ -1,9 +1,12 @@
 package dev.hsdo.controller;
 
+import dev.hsdo.config.AwsAsgSourceConfig;
+import dev.hsdo.config.AwsEc2TagsSourceConfig;
 import dev.hsdo.config.ConsulSourceConfig;
 import dev.hsdo.config.FileSourceConfig;
 import dev.hsdo.config.SourceConfig;
 import dev.hsdo.discovery.Source;
+import dev.hsdo.discovery.aws.AwsSources;
 import dev.hsdo.discovery.consul.ConsulSource;
 import dev.hsdo.discovery.file.FileSource;
 
@@ -19,6 +22,8 @@ public final class Sources {
         return switch (config) {
             case FileSourceConfig f -> new FileSource(f.name(), f.path(), Duration.ofSeconds(1), clock);
             case ConsulSourceConfig c -> new ConsulSource(c, clock);
+            case AwsAsgSourceConfig a -> AwsSources.asg(a, clock);
+            case AwsEc2TagsSourceConfig a -> AwsSources.ec2Tags(a, clock);
         };
     }
 }

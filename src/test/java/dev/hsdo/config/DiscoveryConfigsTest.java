@@ -90,8 +90,42 @@ class DiscoveryConfigsTest {
     }
 
     @Test
+    void awsAsgSourceIsReadWithDefaults() {
+        assertThat(source("{name: web, type: aws-asg, groups: [web-asg, api-asg], port: 8080}", Map.of()))
+                .isEqualTo(new AwsAsgSourceConfig("web", null, null, List.of("web-asg", "api-asg"), 8080, Duration.ofSeconds(30)));
+        assertThat(source("{name: web, type: aws-asg, groups: [web], port: 80, region: eu-west-1, "
+                + "endpoint: \"https://autoscaling.eu-west-1.amazonaws.com\", interval: 10s}", Map.of()))
+                .isEqualTo(new AwsAsgSourceConfig("web", "eu-west-1", URI.create("https://autoscaling.eu-west-1.amazonaws.com"),
+                        List.of("web"), 80, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void awsEc2TagsSourceDefaultsToTheDataPlaneApiTags() {
+        assertThat(source("{name: web, type: aws-ec2-tags, service: web}", Map.of()))
+                .isEqualTo(new AwsEc2TagsSourceConfig("web", null, null, "web", "HAProxy:Service:Name", "HAProxy:Service:Port",
+                        null, Duration.ofSeconds(30)));
+        assertThat(source("{name: web, type: aws-ec2-tags, service: web, service-tag: svc, port-tag: svc-port, port: 81}", Map.of()))
+                .isEqualTo(new AwsEc2TagsSourceConfig("web", null, null, "web", "svc", "svc-port", 81, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void awsMistakesAreNamedWithTheirKey() {
+        assertThat(errors("{name: web, type: aws-asg}")).containsExactly(
+                "hsdo.yaml: sources[0].groups: is required (Auto Scaling group names)",
+                "hsdo.yaml: sources[0].port: is required (the port every instance serves on)");
+        assertThat(errors("{name: web, type: aws-asg, groups: [\"a b\"], port: 0, region: Mars, interval: 100ms}")).containsExactly(
+                "hsdo.yaml: sources[0].groups[0]: invalid value 'a b' (letters, digits and _ . : / @ + = -)",
+                "hsdo.yaml: sources[0].port: invalid value '0' (expected an integer 1..65535)",
+                "hsdo.yaml: sources[0].region: invalid value 'Mars' (e.g. us-east-1)",
+                "hsdo.yaml: sources[0].interval: invalid duration '100ms' (at least 1s: AWS rate-limits its API)");
+        assertThat(errors("{name: web, type: aws-ec2-tags, service-tag: \"x;y\"}")).containsExactly(
+                "hsdo.yaml: sources[0].service: is required (the value of the service tag)",
+                "hsdo.yaml: sources[0].service-tag: invalid value 'x;y' (letters, digits and _ . : / = + @ -)");
+    }
+
+    @Test
     void anUnknownTypeListsTheSupportedOnes() {
         assertThatThrownBy(() -> source("{name: x, type: zookeeper}", Map.of()))
-                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul)");
+                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags)");
     }
 }
