@@ -1,13 +1,9 @@
 package dev.hsdo.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Plays back the two AWS Query APIs the AWS sources call, in their documented XML: Auto Scaling's
@@ -69,36 +63,19 @@ public final class AwsPlayback implements AutoCloseable {
     private Fault fault;
     private int groupPage = 50;
     private int instancePage = 1000;
-    private final int port;
-    private HttpServer server;
-    private ExecutorService executor;
+    private final LoopbackServer server = new LoopbackServer(null, "/", this::handle);
 
-    private AwsPlayback(int port) {
-        this.port = port;
+    private AwsPlayback() {
     }
 
     /** Starts on a free loopback port. */
     public static AwsPlayback start() {
-        AwsPlayback p = new AwsPlayback(Ports.free());
-        p.listen();
-        return p;
-    }
-
-    private void listen() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
-        executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("aws-playback").unstarted(r));
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        return new AwsPlayback();
     }
 
     /** The endpoint to give the SDK clients. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return server.uri();
     }
 
     /** Sets an Auto Scaling group's members. */
@@ -160,13 +137,12 @@ public final class AwsPlayback implements AutoCloseable {
 
     /** Stops listening, as an unreachable endpoint. */
     public void stop() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
     }
 
     /** Listens again on the same port with the same state. */
     public void restart() {
-        listen();
+        server.restart();
     }
 
     @Override
@@ -176,7 +152,7 @@ public final class AwsPlayback implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            Map<String, String> params = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> params = LoopbackServer.form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String action = params.getOrDefault("Action", "");
             Fault f;
             String body;
@@ -292,17 +268,6 @@ public final class AwsPlayback implements AutoCloseable {
 
     private static int token(String t) {
         return t == null ? 0 : Integer.parseInt(t.substring(t.indexOf('-') + 1));
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            out.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
     private static String xml(String s) {

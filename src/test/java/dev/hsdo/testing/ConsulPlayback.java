@@ -4,25 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Plays Consul's HTTP API back for the part hsdo reads: {@code GET /v1/health/service/<name>} answering
@@ -96,14 +88,10 @@ public final class ConsulPlayback implements AutoCloseable {
     private final Map<String, Object[]> services = new HashMap<>();
     private Fault fault;
     private final List<Request> requests = new ArrayList<>();
-    private final int port;
-    private final SSLContext tls;
-    private HttpServer server;
-    private ExecutorService executor;
+    private final LoopbackServer server;
 
-    private ConsulPlayback(int port, SSLContext tls) {
-        this.port = port;
-        this.tls = tls;
+    private ConsulPlayback(SSLContext tls) {
+        this.server = new LoopbackServer(tls, "/v1/health/service/", this::health);
     }
 
     /** Starts plain HTTP on a free loopback port. */
@@ -113,38 +101,12 @@ public final class ConsulPlayback implements AutoCloseable {
 
     /** Starts HTTPS with {@code tls} (or plain HTTP when null) on a free loopback port. */
     public static ConsulPlayback start(SSLContext tls) {
-        ConsulPlayback p = new ConsulPlayback(Ports.free(), tls);
-        p.listen();
-        return p;
-    }
-
-    private void listen() {
-        try {
-            InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
-            if (tls != null) {
-                HttpsServer s = HttpsServer.create(at, 16);
-                s.setHttpsConfigurator(new HttpsConfigurator(tls));
-                server = s;
-            } else {
-                server = HttpServer.create(at, 16);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
-        executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("consul-playback").unstarted(r));
-        server.setExecutor(executor);
-        server.createContext("/v1/health/service/", this::health);
-        server.start();
+        return new ConsulPlayback(tls);
     }
 
     /** The address to configure: {@code http://127.0.0.1:port} (or https). */
     public URI address() {
-        return URI.create((tls != null ? "https" : "http") + "://127.0.0.1:" + port);
-    }
-
-    /** The port. */
-    public int port() {
-        return port;
+        return server.uri();
     }
 
     /** Sets what {@code service} answers and at which index; blocked queries on it answer at once. */
@@ -189,13 +151,12 @@ public final class ConsulPlayback implements AutoCloseable {
 
     /** Stops listening and drops open connections, as a Consul agent that died would. */
     public void stop() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
     }
 
     /** Listens again on the same port with the same state. */
     public void restart() {
-        listen();
+        server.restart();
     }
 
     @Override
@@ -206,7 +167,7 @@ public final class ConsulPlayback implements AutoCloseable {
     private void health(HttpExchange ex) throws IOException {
         try (ex) {
             String service = ex.getRequestURI().getRawPath().substring("/v1/health/service/".length());
-            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            Map<String, String> query = LoopbackServer.form(ex.getRequestURI().getRawQuery());
             Request req = new Request(URLDecoder.decode(service, StandardCharsets.UTF_8), query,
                     ex.getRequestHeaders().getFirst("X-Consul-Token"));
             long index = req.index();
@@ -249,17 +210,6 @@ public final class ConsulPlayback implements AutoCloseable {
         ex.getResponseHeaders().set("X-Consul-Knownleader", "true");
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) ex.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) return out;
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(k, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
     /** Consul's wait syntax as hsdo sends it ({@code 250ms}, {@code 5s}, {@code 1m}); 5 minutes when absent. */
