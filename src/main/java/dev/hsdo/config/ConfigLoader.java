@@ -168,8 +168,9 @@ public final class ConfigLoader {
             case "consul" -> discovery.consul(n, name);
             case "aws-asg" -> discovery.awsAsg(n, name);
             case "aws-ec2-tags" -> discovery.awsEc2Tags(n, name);
+            case "etcd-registry" -> discovery.etcdRegistry(n, name);
             default -> {
-                n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, consul, aws-asg, aws-ec2-tags)");
+                n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, consul, aws-asg, aws-ec2-tags, etcd-registry)");
                 yield null;
             }
         };

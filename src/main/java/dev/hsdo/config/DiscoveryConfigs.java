@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -22,6 +23,8 @@ final class DiscoveryConfigs {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=+@-]{1,128}");
     private static final Pattern TAG_VALUE = Pattern.compile("[A-Za-z0-9_.:/=+@-]{1,256}");
     private static final Duration MIN_AWS_INTERVAL = Duration.ofSeconds(1);
+    // Printable ASCII without space, quotes, backslash or '#': safe in a log line and a status page.
+    private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9_.:/=+@-]{0,254}");
 
     /** Resolves a path value of {@code key} against the config's directory. */
     private final BiFunction<ConfigNode, String, Path> paths;
@@ -79,6 +82,21 @@ final class DiscoveryConfigs {
                 port, interval(n));
     }
 
+    EtcdRegistrySourceConfig etcdRegistry(ConfigNode n, String name) {
+        n.checkKeys("name", "type", "endpoints", "prefix", "check-interval");
+        List<String> urls = n.strings("endpoints", List.of("http://127.0.0.1:2379"));
+        if (urls.isEmpty()) n.fail("endpoints", "at least one etcd URL is required");
+        List<URI> endpoints = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            URI u = url(urls.get(i));
+            if (u == null) n.fail("endpoints[" + i + "]", "invalid value " + Tokens.show(urls.get(i)) + " (expected http://host:port or https://host:port)");
+            else endpoints.add(u);
+        }
+        String prefix = match(n, "prefix", PREFIX, "starts with '/'; letters, digits and _ . : / = + @ -");
+        if (prefix == null && !n.has("prefix")) n.fail("prefix", "is required (the key prefix services register under)");
+        return new EtcdRegistrySourceConfig(name, endpoints, prefix, n.duration("check-interval", Duration.ofSeconds(5), false));
+    }
+
     private static URI endpoint(ConfigNode n) {
         return n.has("endpoint") ? url(n, "endpoint", null) : null;
     }
@@ -93,7 +111,13 @@ final class DiscoveryConfigs {
     /** An http or https URL without path, query or credentials; null when invalid (reported). */
     private static URI url(ConfigNode n, String key, String def) {
         String s = n.string(key, def);
-        String rule = " (expected http://host:port or https://host:port)";
+        URI u = url(s);
+        if (u == null) n.fail(key, "invalid value " + Tokens.show(s) + " (expected http://host:port or https://host:port)");
+        return u;
+    }
+
+    /** {@code s} as {@code scheme://authority} if it is an http or https URL without path, query or credentials. */
+    private static URI url(String s) {
         try {
             URI u = new URI(s);
             boolean web = "http".equals(u.getScheme()) || "https".equals(u.getScheme());
@@ -101,9 +125,8 @@ final class DiscoveryConfigs {
                     && u.getQuery() == null && u.getFragment() == null && u.getUserInfo() == null;
             if (web && u.getHost() != null && bare) return URI.create(u.getScheme() + "://" + u.getRawAuthority());
         } catch (URISyntaxException e) {
-            // reported below
+            // not a URL
         }
-        n.fail(key, "invalid value " + Tokens.show(s) + rule);
         return null;
     }
 

@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,10 +39,9 @@ public final class PollingSource implements Source {
     private final Clock clock;
     private final Reader reader;
     private final SnapshotPublisher publisher;
-    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Workers workers = new Workers();
     private final Object lock = new Object();
     /** Guarded by lock. */
-    private Thread thread;
     private boolean closed;
 
     /**
@@ -74,9 +71,7 @@ public final class PollingSource implements Source {
             publisher.listen(listener);
         }
         boolean ok = readOnce(true);
-        synchronized (lock) {
-            if (!closed) thread = Thread.ofPlatform().daemon().name("hsdo-poll-" + name).start(() -> loop(ok));
-        }
+        workers.start("hsdo-poll-" + name, () -> loop(ok));
     }
 
     @Override
@@ -86,20 +81,10 @@ public final class PollingSource implements Source {
 
     @Override
     public void close() {
-        Thread t;
         synchronized (lock) {
             closed = true;
-            t = thread;
         }
-        closing.countDown();
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        workers.close();
         reader.close();
     }
 
@@ -107,7 +92,7 @@ public final class PollingSource implements Source {
         Backoff backoff = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
         boolean ok = lastOk;
         try {
-            while (!closing.await((ok ? interval : backoff.nextDelay()).toNanos(), TimeUnit.NANOSECONDS)) {
+            while (!workers.awaitClose(ok ? interval : backoff.nextDelay())) {
                 ok = readOnce(false);
                 if (ok) backoff.started();
             }

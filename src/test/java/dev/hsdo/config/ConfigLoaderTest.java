@@ -374,7 +374,7 @@ class ConfigLoaderTest {
     void unknownSourceAndStoreTypesNameTheSupportedOnes() {
         assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: zookeeper}")
                 + "store: {type: etcd}\n")).containsExactly(
-                "hsdo.yaml: sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags)",
+                "hsdo.yaml: sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags, etcd-registry)",
                 "hsdo.yaml: store.type: unknown store type 'etcd' (supported: file)");
     }
 

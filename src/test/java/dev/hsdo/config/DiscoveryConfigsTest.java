@@ -124,8 +124,28 @@ class DiscoveryConfigsTest {
     }
 
     @Test
+    void etcdRegistrySourceIsReadWithDefaults() {
+        assertThat(source("{name: reg, type: etcd-registry, prefix: /hsdo/services/web/}", Map.of()))
+                .isEqualTo(new EtcdRegistrySourceConfig("reg", List.of(URI.create("http://127.0.0.1:2379")), "/hsdo/services/web/",
+                        Duration.ofSeconds(5)));
+        assertThat(source("{name: reg, type: etcd-registry, prefix: /svc/, endpoints: [\"http://10.0.0.1:2379\", "
+                + "\"https://10.0.0.2:2379\"], check-interval: 1s}", Map.of()))
+                .isEqualTo(new EtcdRegistrySourceConfig("reg", List.of(URI.create("http://10.0.0.1:2379"), URI.create("https://10.0.0.2:2379")),
+                        "/svc/", Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void etcdRegistryMistakesAreNamedWithTheirKey() {
+        assertThat(errors("{name: reg, type: etcd-registry}"))
+                .containsExactly("hsdo.yaml: sources[0].prefix: is required (the key prefix services register under)");
+        assertThat(errors("{name: reg, type: etcd-registry, prefix: \"svc web\", endpoints: [\"127.0.0.1:2379\"]}")).containsExactly(
+                "hsdo.yaml: sources[0].endpoints[0]: invalid value '127.0.0.1:2379' (expected http://host:port or https://host:port)",
+                "hsdo.yaml: sources[0].prefix: invalid value 'svc web' (starts with '/'; letters, digits and _ . : / = + @ -)");
+    }
+
+    @Test
     void anUnknownTypeListsTheSupportedOnes() {
         assertThatThrownBy(() -> source("{name: x, type: zookeeper}", Map.of()))
-                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags)");
+                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags, etcd-registry)");
     }
 }

@@ -4,6 +4,7 @@ import dev.hsdo.config.ConsulSourceConfig;
 import dev.hsdo.discovery.Parsed;
 import dev.hsdo.discovery.SnapshotPublisher;
 import dev.hsdo.discovery.Source;
+import dev.hsdo.discovery.Workers;
 import dev.hsdo.haproxy.Backoff;
 import dev.hsdo.model.Endpoint;
 import dev.hsdo.model.SourceSnapshot;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -52,12 +51,11 @@ public final class ConsulSource implements Source {
     private final Duration retryInitial;
     private final Duration retryMax;
     private final SnapshotPublisher publisher;
-    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Workers workers = new Workers();
     private final Object lock = new Object();
     /** Guarded by lock: every service's state, in configuration order. */
     private final Map<String, ServiceState> states = new LinkedHashMap<>();
     /** Guarded by lock. */
-    private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
     private volatile ConsulClient client;
 
@@ -107,10 +105,8 @@ public final class ConsulSource implements Source {
         }
         synchronized (lock) {
             publishLocked(true);
-            if (closed) return;
-            indexes.forEach((service, index) -> threads.add(Thread.ofPlatform().daemon()
-                    .name("hsdo-consul-" + name() + "-" + service).start(() -> watch(service, index))));
         }
+        indexes.forEach((service, index) -> workers.start("hsdo-consul-" + name() + "-" + service, () -> watch(service, index)));
     }
 
     @Override
@@ -120,23 +116,13 @@ public final class ConsulSource implements Source {
 
     @Override
     public void close() {
-        List<Thread> running;
         synchronized (lock) {
             closed = true;
-            running = List.copyOf(threads);
         }
-        closing.countDown();
-        running.forEach(Thread::interrupt);
+        // The client first: its shutdown ends the blocking queries the threads wait in.
         ConsulClient c = client;
         if (c != null) c.close();
-        for (Thread t : running) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        workers.close();
     }
 
     /** Blocking queries for one service until closed. {@code index} is null after a failed first read. */
@@ -145,7 +131,7 @@ public final class ConsulSource implements Source {
         long index = first == null ? 0 : first;
         boolean failing = first == null;
         try {
-            while (!closing.await(failing ? backoff.nextDelay().toNanos() : 0, TimeUnit.NANOSECONDS)) {
+            while (!workers.awaitClose(failing ? backoff.nextDelay() : Duration.ZERO)) {
                 long started = System.nanoTime();
                 Long next = read(service, index);
                 synchronized (lock) {
@@ -156,7 +142,7 @@ public final class ConsulSource implements Source {
                 backoff.started();
                 index = next;
                 long rest = MIN_GAP.toNanos() - (System.nanoTime() - started);
-                if (rest > 0 && closing.await(rest, TimeUnit.NANOSECONDS)) return;
+                if (rest > 0 && workers.awaitClose(Duration.ofNanos(rest))) return;
             }
         } catch (InterruptedException e) {
             // closed
