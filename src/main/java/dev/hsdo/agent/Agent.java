@@ -8,7 +8,6 @@ import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.haproxy.ServerStateRow;
-import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.util.WakeableLoop;
@@ -160,7 +159,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private Map<String, List<ServerStateRow>> observe() throws RuntimeApiException {
-        return ServersStateParser.parse(api.call("show servers state")).stream()
+        return api.showServersState().stream()
                 .collect(Collectors.groupingBy(ServerStateRow::backendName));
     }
 
