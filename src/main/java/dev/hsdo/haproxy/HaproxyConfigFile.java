@@ -86,7 +86,8 @@ public final class HaproxyConfigFile {
         }
     }
 
-    private static boolean waitFor(Process p, Duration d) {
+    /** Waits up to {@code d} for {@code p} to exit; true when it did. */
+    static boolean waitFor(Process p, Duration d) {
         try {
             return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

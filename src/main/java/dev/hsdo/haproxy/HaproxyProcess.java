@@ -429,12 +429,7 @@ public final class HaproxyProcess implements AutoCloseable {
     }
 
     private static boolean waitFor(Process p, Duration d) {
-        try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
-        }
+        return HaproxyConfigFile.waitFor(p, d);
     }
 
     private static void pause(Duration d) {
