@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,14 +22,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HsdoConfig c = config.load();
         Standalone s = Standalone.start(c, Clock.systemUTC());
+        return serve(s, spec.commandLine().getOut(), String.format("hsdo running: %d frontends, admin %s", c.frontends().size(),
+                s.adminPort() < 0 ? "disabled" : "http://127.0.0.1:" + s.adminPort()));
+    }
+
+    /** Prints {@code banner}, then waits until the JVM is asked to stop and closes {@code running} first. */
+    static int serve(AutoCloseable running, PrintWriter out, String banner) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            s.close();
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("hsdo: stopping failed: " + e);
+            }
             stopped.countDown();
         }, "hsdo-shutdown"));
-        spec.commandLine().getOut().printf("hsdo running: %d frontends, admin %s%n", c.frontends().size(),
-                s.adminPort() < 0 ? "disabled" : "http://127.0.0.1:" + s.adminPort());
-        spec.commandLine().getOut().flush();
+        out.println(banner);
+        out.flush();
         stopped.await();
         return 0;
     }

@@ -157,13 +157,51 @@ public final class ConfigLoader {
     private SourceConfig source(ConfigNode n, Map<String, String> names) {
         String name = name(n, names);
         String type = n.string("type", "file");
+        if (type.equals("dns")) return dnsSource(n, name);
         if (!type.equals("file")) {
-            n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file)");
+            n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file, dns)");
             return null;
         }
         n.checkKeys("name", "type", "path");
         if (!n.has("path")) n.fail("path", "is required");
         return new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+    }
+
+    private static SourceConfig dnsSource(ConfigNode n, String name) {
+        n.checkKeys("name", "type", "srv", "servers", "refresh", "timeout", "priority-policy", "weight-policy");
+        String srv = n.string("srv", null);
+        boolean srvOk = srv != null && DnsSourceConfig.isSrvName(srv);
+        if (srv == null && !n.has("srv")) n.fail("srv", "is required (e.g. _http._tcp.app.example.com.)");
+        else if (srv != null && !srvOk)
+            n.fail("srv", "invalid value " + Tokens.show(srv) + " (expected _service._proto.name., e.g. _http._tcp.app.example.com.)");
+        List<String> raw = n.strings("servers", List.of());
+        List<DnsSourceConfig.Server> servers = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            try {
+                servers.add(DnsSourceConfig.Server.parse(raw.get(i)));
+            } catch (IllegalArgumentException e) {
+                n.fail("servers[" + i + "]", "invalid value " + Tokens.show(raw.get(i)) + " (" + e.getMessage() + ")");
+            }
+        }
+        Duration refresh = n.duration("refresh", Duration.ofSeconds(5), false);
+        Duration timeout = n.duration("timeout", Duration.ofSeconds(1), false);
+        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.LOWEST);
+        var weight = choice(n, "weight-policy", DnsSourceConfig.WeightPolicy.EQUAL);
+        if (name == null || !srvOk) return null;
+        return new DnsSourceConfig(name, srv, servers, refresh, timeout, priority, weight);
+    }
+
+    /** One of an enum's constants, written in lower case in the file. */
+    private static <E extends Enum<E>> E choice(ConfigNode n, String key, E def) {
+        String s = n.string(key, def.name().toLowerCase(Locale.ROOT));
+        List<String> words = new ArrayList<>();
+        for (E e : def.getDeclaringClass().getEnumConstants()) {
+            String word = e.name().toLowerCase(Locale.ROOT);
+            if (word.equals(s.strip().toLowerCase(Locale.ROOT))) return e;
+            words.add(word);
+        }
+        n.fail(key, "unknown value " + Tokens.show(s) + " (expected " + String.join(" or ", words) + ")");
+        return def;
     }
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {

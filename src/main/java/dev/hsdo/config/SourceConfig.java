@@ -1,7 +1,7 @@
 package dev.hsdo.config;
 
 /** One discovery source; each kind has its own record. */
-public sealed interface SourceConfig permits FileSourceConfig {
+public sealed interface SourceConfig permits FileSourceConfig, DnsSourceConfig {
     /** The name backends refer to. */
     String name();
 }

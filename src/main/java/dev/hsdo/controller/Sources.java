@@ -1,8 +1,11 @@
 package dev.hsdo.controller;
 
+import dev.hsdo.config.DnsSourceConfig;
 import dev.hsdo.config.FileSourceConfig;
 import dev.hsdo.config.SourceConfig;
 import dev.hsdo.discovery.Source;
+import dev.hsdo.discovery.dns.DnsSource;
+import dev.hsdo.discovery.dns.dnsjava.DnsjavaSrvLookup;
 import dev.hsdo.discovery.file.FileSource;
 
 import java.time.Clock;
@@ -16,6 +19,7 @@ public final class Sources {
     public static Source create(SourceConfig config, Clock clock) {
         return switch (config) {
             case FileSourceConfig f -> new FileSource(f.name(), f.path(), Duration.ofSeconds(1), clock);
+            case DnsSourceConfig d -> new DnsSource(d, DnsjavaSrvLookup.of(d), clock);
         };
     }
 }

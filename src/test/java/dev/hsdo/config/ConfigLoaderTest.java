@@ -374,7 +374,7 @@ class ConfigLoaderTest {
     void unknownSourceAndStoreTypesNameTheSupportedOnes() {
         assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: consul}")
                 + "store: {type: etcd}\n")).containsExactly(
-                "hsdo.yaml: sources[0].type: unknown source type 'consul' (supported: file)",
+                "hsdo.yaml: sources[0].type: unknown source type 'consul' (supported: file, dns)",
                 "hsdo.yaml: store.type: unknown store type 'etcd' (supported: file)");
     }
 
