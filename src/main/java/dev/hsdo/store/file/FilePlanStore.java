@@ -1,6 +1,7 @@
 package dev.hsdo.store.file;
 
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
@@ -16,9 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +33,8 @@ public final class FilePlanStore implements PlanStore {
 
     private final Path file;
     private final Path lockFile;
-    private final List<Consumer<Plan>> watchers = new CopyOnWriteArrayList<>();
+    private final PlanFeed feed = new PlanFeed();
     private final ScheduledExecutorService poller;
-    private final Object lock = new Object();
-    // guarded by lock: the generation last delivered to watchers, and the calls to them
-    private long delivered = -1;
 
     public FilePlanStore(Path file, Duration pollInterval) {
         this.file = file.toAbsolutePath();
@@ -73,35 +69,19 @@ public final class FilePlanStore implements PlanStore {
         } catch (IOException e) {
             throw new StoreException(file + ": cannot write plan " + plan.generation() + ": " + e.getMessage(), e);
         }
-        deliver(plan);
+        feed.deliver(plan);
     }
 
     @Override
     public void watch(Consumer<Plan> listener) {
-        watchers.add(listener);
+        feed.add(listener);
     }
 
     private void poll() {
         try {
-            current().ifPresent(this::deliver);
+            current().ifPresent(feed::deliver);
         } catch (StoreException e) {
             log.warn("{}", e.getMessage());
-        }
-    }
-
-    private void deliver(Plan plan) {
-        // Watchers are called under the lock so that they see generations in order; they only hand the
-        // plan over to their own thread.
-        synchronized (lock) {
-            if (plan.generation() <= delivered) return;
-            delivered = plan.generation();
-            for (Consumer<Plan> w : watchers) {
-                try {
-                    w.accept(plan);
-                } catch (RuntimeException e) {
-                    log.warn("plan watcher failed on generation {}", plan.generation(), e);
-                }
-            }
         }
     }
 
