@@ -44,6 +44,7 @@ public final class Agent implements AutoCloseable {
     private String runningSkeleton;
     private volatile AgentStatus status = new AgentStatus(0, 0, null, false, List.of(), List.of());
     private volatile WakeableLoop loop;
+    private volatile Runnable onStatusChange = () -> {};
 
     /**
      * @param runningConfig the config text HAProxy was started with (its servers may differ), or null when
@@ -79,6 +80,16 @@ public final class Agent implements AutoCloseable {
             if (written != null) runningSkeleton = ConfigRenderer.skeleton(written);
         }
         wake();
+    }
+
+    /** Runs {@code listener} on the agent's thread after every round whose status differs from the one before. */
+    public void onStatusChange(Runnable listener) {
+        this.onStatusChange = listener;
+    }
+
+    /** The plan the agent works towards, or null before the first. */
+    public Plan desired() {
+        return desired.get();
     }
 
     /** The latest status. */
@@ -142,6 +153,7 @@ public final class Agent implements AutoCloseable {
             if (!errors.isEmpty() && !errors.equals(before.lastErrors())) log.warn("plan {}: {}", plan.generation(), errors);
             if (applied && before.appliedGeneration() != plan.generation())
                 log.info("plan {} applied ({} ms)", plan.generation(), (System.nanoTime() - start) / 1_000_000);
+            if (!status.equals(before)) onStatusChange.run();
             return status;
         }
     }

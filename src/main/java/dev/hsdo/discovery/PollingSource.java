@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -56,7 +57,7 @@ public final class PollingSource implements Source {
         this.retryMax = retryMax;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = Objects.requireNonNull(reader, "reader");
-        this.publisher = new SnapshotPublisher(name, what);
+        this.publisher = new SnapshotPublisher(name, what, new SourceSnapshot(name, List.of(), what + ": not read yet", List.of(), null));
     }
 
     @Override
@@ -68,7 +69,7 @@ public final class PollingSource implements Source {
     public void start(Consumer<SourceSnapshot> listener) {
         synchronized (lock) {
             if (closed) throw new IllegalStateException("source " + name + " is closed");
-            publisher.listen(listener);
+            publisher.listener(listener);
         }
         boolean ok = readOnce(true);
         workers.start("hsdo-poll-" + name, () -> loop(ok));

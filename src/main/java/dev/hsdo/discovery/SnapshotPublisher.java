@@ -5,76 +5,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Hands a source's snapshots to its listener: only when endpoints, error or rejections changed, one at a
- * time and in order, and logs each new error and rejection once rather than on every read.
+ * The part every {@link Source} shares: keeps the latest snapshot, tells the listener only when endpoints,
+ * error or rejections changed, and logs each new error and each new rejection once (not again on every
+ * read that repeats it). Not thread-safe: the owning source calls it from one thread at a time.
  */
 public final class SnapshotPublisher {
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
     private final String source;
-    private final String what;
-    // All guarded by this, which also keeps listener calls one at a time.
+    private final String subject;
     private Consumer<SourceSnapshot> listener;
-    private SourceSnapshot current;
+    private volatile SourceSnapshot current;
     private String loggedError;
     private Set<String> loggedRejections = Set.of();
 
     /**
-     * @param source the source's name
-     * @param what   what it reads, for log lines (a path, a URL)
+     * @param source  the source's configured name
+     * @param subject what the source reads (a path, a DNS name), for log lines
+     * @param initial the snapshot before the first read
      */
-    public SnapshotPublisher(String source, String what) {
+    public SnapshotPublisher(String source, String subject, SourceSnapshot initial) {
         this.source = Objects.requireNonNull(source, "source");
-        this.what = Objects.requireNonNull(what, "what");
-        this.current = new SourceSnapshot(source, List.of(), what + ": not read yet", List.of(), null);
+        this.subject = Objects.requireNonNull(subject, "subject");
+        this.current = Objects.requireNonNull(initial, "initial");
     }
 
-    /** Sets the listener; a source can be started once. */
-    public synchronized void listen(Consumer<SourceSnapshot> l) {
-        if (listener != null) throw new IllegalStateException("source " + source + " already started");
-        listener = Objects.requireNonNull(l, "listener");
+    /** Sets who hears of new snapshots; before this, snapshots are only kept. */
+    public void listener(Consumer<SourceSnapshot> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** The latest snapshot. */
-    public synchronized SourceSnapshot current() {
+    /** The latest snapshot; safe to call from any thread. */
+    public SourceSnapshot current() {
         return current;
     }
 
+    /** Reports {@code error}, keeping the last good endpoints. */
+    public void fail(String error, boolean always) {
+        publish(current.failed(error), always);
+    }
+
     /**
-     * Makes {@code next} current and tells the listener if it differs from the previous one (or if
-     * {@code always}, for the first snapshot).
+     * Keeps {@code next} and tells the listener if it says something new, or {@code always}. Kept even when
+     * unchanged, so that {@link SourceSnapshot#readAt()} moves on with every good read.
      */
-    public synchronized void publish(SourceSnapshot next, boolean always) {
+    public void publish(SourceSnapshot next, boolean always) {
         SourceSnapshot previous = current;
         boolean changed = always || !previous.endpoints().equals(next.endpoints())
                 || !Objects.equals(previous.error(), next.error()) || !previous.rejected().equals(next.rejected());
-        // Kept even when unchanged: readAt moves on with every good read.
         current = next;
         logOnce(next);
         if (!changed || listener == null) return;
         try {
             listener.accept(next);
         } catch (RuntimeException e) {
-            log.error("source {}: listener failed on a snapshot of {}", source, what, e);
+            log.error("source {}: listener failed on a snapshot of {}", source, subject, e);
         }
-    }
-
-    /** Publishes the last good endpoints with {@code error} set. */
-    public synchronized void fail(String error, boolean always) {
-        publish(current.failed(error), always);
     }
 
     private void logOnce(SourceSnapshot s) {
         if (s.error() != null && !s.error().equals(loggedError)) {
             log.warn("source {}: {} (keeping {} last good endpoints)", source, s.error(), s.endpoints().size());
         } else if (s.error() == null && loggedError != null) {
-            log.info("source {}: {} read again, {} endpoints", source, what, s.endpoints().size());
+            log.info("source {}: {} read again, {} endpoints", source, subject, s.endpoints().size());
         }
         loggedError = s.error();
         if (s.error() != null) return;

@@ -146,6 +146,6 @@ class DiscoveryConfigsTest {
     @Test
     void anUnknownTypeListsTheSupportedOnes() {
         assertThatThrownBy(() -> source("{name: x, type: zookeeper}", Map.of()))
-                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, consul, aws-asg, aws-ec2-tags, etcd-registry)");
+                .hasMessageContaining("sources[0].type: unknown source type 'zookeeper' (supported: file, dns, consul, aws-asg, aws-ec2-tags, etcd-registry)");
     }
 }

@@ -74,7 +74,8 @@ public final class ConsulSource implements Source {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
-        this.publisher = new SnapshotPublisher(config.name(), "consul " + config.address() + " services " + config.services());
+        String what = "consul " + config.address() + " services " + config.services();
+        this.publisher = new SnapshotPublisher(config.name(), what, new SourceSnapshot(config.name(), List.of(), what + ": not read yet", List.of(), null));
         for (String s : config.services()) states.put(s, new ServiceState());
     }
 
@@ -87,13 +88,15 @@ public final class ConsulSource implements Source {
     public void start(Consumer<SourceSnapshot> listener) {
         synchronized (lock) {
             if (closed) throw new IllegalStateException("source " + name() + " is closed");
-            publisher.listen(listener);
+            publisher.listener(listener);
         }
         try {
             client = new ConsulClient(config.address(), config.datacenter(), config.token(), config.caFile());
         } catch (IOException e) {
             // Without a usable CA file no query can succeed: report it rather than retry forever.
-            publisher.fail("consul " + config.address() + ": " + e.getMessage(), true);
+            synchronized (lock) {
+                publisher.fail("consul " + config.address() + ": " + e.getMessage(), true);
+            }
             return;
         }
         Map<String, Long> indexes = new LinkedHashMap<>();

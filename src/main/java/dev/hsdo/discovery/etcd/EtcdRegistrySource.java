@@ -20,6 +20,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,8 @@ public final class EtcdRegistrySource implements Source {
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
         this.prefix = bytes(config.prefix());
-        this.publisher = new SnapshotPublisher(config.name(), "etcd " + config.endpoints() + " prefix " + config.prefix());
+        String what = "etcd " + config.endpoints() + " prefix " + config.prefix();
+        this.publisher = new SnapshotPublisher(config.name(), what, new SourceSnapshot(config.name(), List.of(), what + ": not read yet", List.of(), null));
     }
 
     @Override
@@ -91,7 +93,7 @@ public final class EtcdRegistrySource implements Source {
     public void start(Consumer<SourceSnapshot> listener) {
         synchronized (lock) {
             if (closed) throw new IllegalStateException("source " + name() + " is closed");
-            publisher.listen(listener);
+            publisher.listener(listener);
             client = Client.builder().endpoints(config.endpoints()).connectTimeout(requestTimeout).build();
         }
         boolean ok = sync(true);

@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,8 +72,11 @@ public final class FileSource implements Source {
     private final Duration pollInterval;
     private final Clock clock;
 
-    private final SnapshotPublisher publisher;
     private final Object lock = new Object();
+    /** Guarded by lock (its own methods but current()). */
+    private final SnapshotPublisher publisher;
+    /** Guarded by lock. */
+    private boolean started;
     /** Guarded by lock; null after a failed read so that the next read is parsed again. */
     private Fingerprint lastRead;
     /** Guarded by lock. */
@@ -99,7 +103,8 @@ public final class FileSource implements Source {
         if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be > 0, got " + pollInterval);
         this.pollInterval = pollInterval;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.publisher = new SnapshotPublisher(name, this.path.toString());
+        this.publisher = new SnapshotPublisher(name, this.path.toString(),
+                new SourceSnapshot(name, List.of(), this.path + ": not read yet", List.of(), null));
     }
 
     @Override
@@ -110,8 +115,10 @@ public final class FileSource implements Source {
     @Override
     public void start(Consumer<SourceSnapshot> listener) {
         synchronized (lock) {
+            if (started) throw new IllegalStateException("source " + name + " already started");
             if (closed) throw new IllegalStateException("source " + name + " is closed");
-            publisher.listen(listener);
+            publisher.listener(listener);
+            started = true;
             // Watch before the first read, so that a change in between is an event, not a poll interval away.
             watchService = watch();
             refreshLocked(true);

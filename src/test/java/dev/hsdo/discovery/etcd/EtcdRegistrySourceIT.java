@@ -3,8 +3,9 @@ package dev.hsdo.discovery.etcd;
 import dev.hsdo.config.EtcdRegistrySourceConfig;
 import dev.hsdo.model.Endpoint;
 import dev.hsdo.model.SourceSnapshot;
-import dev.hsdo.testing.EtcdProcess;
+import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.MutableClock;
+import dev.hsdo.testing.Ports;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The etcd registry source against a real etcd: registration, lease expiry, watch latency, outage. */
+/** The etcd registry source against a real etcd: registration, lease expiry, watch latency, outage (a killed member). */
 class EtcdRegistrySourceIT {
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     @TempDir
     static Path dir;
-    static EtcdProcess etcd;
+    static EtcdCluster etcd;
     static Client client;
 
     private final List<SourceSnapshot> seen = new CopyOnWriteArrayList<>();
@@ -44,8 +46,8 @@ class EtcdRegistrySourceIT {
 
     @BeforeAll
     static void startEtcd() {
-        etcd = EtcdProcess.start(dir);
-        client = Client.builder().endpoints(etcd.clientUrl()).build();
+        etcd = EtcdCluster.start(dir, 1);
+        client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
     }
 
     @AfterAll
@@ -60,7 +62,8 @@ class EtcdRegistrySourceIT {
     }
 
     private EtcdRegistrySource start(Duration checkInterval) {
-        source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(etcd.clientUrl()), prefix, checkInterval),
+        source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create(etcd.endpoints().getFirst())), prefix,
+                checkInterval),
                 new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(500));
         source.start(seen::add);
         return source;
@@ -136,13 +139,13 @@ class EtcdRegistrySourceIT {
         start(Duration.ofMillis(200));
         assertThat(names(source.current())).containsExactly("a");
 
-        etcd.stop();
+        etcd.kill(0);
         try {
             await().atMost(BOUND).until(() -> !source.current().healthy());
             assertThat(source.current().error()).contains("etcd");
             assertThat(names(source.current())).containsExactly("a");
         } finally {
-            etcd.restart();
+            etcd.restart(0);
         }
         register("b", "10.0.3.2", 80, 0);
         await().atMost(BOUND).until(() -> source.current().healthy() && names(source.current()).equals(List.of("a", "b")));
@@ -150,8 +153,8 @@ class EtcdRegistrySourceIT {
 
     @Test
     void anUnreachableEtcdAtStartIsReportedInTheFirstSnapshot() {
-        source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(java.net.URI.create("http://127.0.0.1:"
-                + dev.hsdo.testing.Ports.free())), prefix, Duration.ofSeconds(5)),
+        source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create("http://127.0.0.1:" + Ports.free())),
+                prefix, Duration.ofSeconds(5)),
                 new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500));
         source.start(seen::add);
         assertThat(seen).hasSize(1);
