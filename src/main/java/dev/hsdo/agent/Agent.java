@@ -9,6 +9,8 @@ import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.haproxy.ServersStateParser;
+import dev.hsdo.haproxy.StatCsvParser;
+import dev.hsdo.haproxy.StatRow;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.util.WakeableLoop;
@@ -18,9 +20,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -106,7 +111,7 @@ public final class Agent implements AutoCloseable {
             try {
                 writeConfig(plan);
                 Map<String, List<ServerStateRow>> observed = observe();
-                List<String> commands = commands(plan, observed);
+                List<String> commands = commands(plan, observed, backups());
                 if (!commands.isEmpty()) {
                     List<Reply> replies = api.execute(commands);
                     metrics.commandsSent(replies.size());
@@ -118,7 +123,7 @@ public final class Agent implements AutoCloseable {
                     }
                     metrics.commandsFailed(errors.size());
                     observed = observe();
-                    pending = commands(plan, observed);
+                    pending = commands(plan, observed, backups());
                 }
                 metrics.servers(observed);
             } catch (RuntimeApiException e) {
@@ -164,11 +169,21 @@ public final class Agent implements AutoCloseable {
                 .collect(Collectors.groupingBy(ServerStateRow::backendName));
     }
 
-    private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed) {
+    /** Backend → the names of its servers HAProxy reports as backup: {@code show servers state} does not say. */
+    private Map<String, Set<String>> backups() throws RuntimeApiException {
+        Map<String, Set<String>> backups = new HashMap<>();
+        // Type 4: servers only.
+        for (StatRow r : StatCsvParser.parse(api.call("show stat -1 4 -1")))
+            if (r.isServer() && "1".equals(r.field("bck"))) backups.computeIfAbsent(r.proxy(), k -> new HashSet<>()).add(r.service());
+        return backups;
+    }
+
+    private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed, Map<String, Set<String>> backups) {
         List<String> commands = new ArrayList<>();
         for (BackendConfig be : config.backends()) {
             BackendPlan bp = plan.backend(be.name());
-            if (bp != null) commands.addAll(Diff.commands(bp, observed.getOrDefault(be.name(), List.of())));
+            if (bp != null) commands.addAll(Diff.commands(bp, observed.getOrDefault(be.name(), List.of()),
+                    backups.getOrDefault(be.name(), Set.of())));
         }
         return commands;
     }

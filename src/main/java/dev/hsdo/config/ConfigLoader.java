@@ -185,7 +185,7 @@ public final class ConfigLoader {
         }
         Duration refresh = n.duration("refresh", Duration.ofSeconds(5), false);
         Duration timeout = n.duration("timeout", Duration.ofSeconds(1), false);
-        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.LOWEST);
+        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.BACKUP);
         var weight = choice(n, "weight-policy", DnsSourceConfig.WeightPolicy.EQUAL);
         if (name == null || !srvOk) return null;
         return new DnsSourceConfig(name, srv, servers, refresh, timeout, priority, weight);
@@ -200,7 +200,7 @@ public final class ConfigLoader {
             if (word.equals(s.strip().toLowerCase(Locale.ROOT))) return e;
             words.add(word);
         }
-        n.fail(key, "unknown value " + Tokens.show(s) + " (expected " + String.join(" or ", words) + ")");
+        n.fail(key, "unknown value " + Tokens.show(s) + " (expected one of " + String.join(", ", words) + ")");
         return def;
     }
 

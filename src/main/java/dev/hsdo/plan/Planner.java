@@ -51,7 +51,7 @@ public final class Planner {
         for (Endpoint e : endpoints.values()) {
             int weight = e.weight() != null ? e.weight() : be.serverDefaults().weight();
             servers.put(e.identity(), new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(), options, null));
+                    e.address(), e.port(), weight, ServerState.READY, e.zone(), e.backup() ? options.withBackup(true) : options, null));
         }
         int serving = 0;
         List<String> removed = new ArrayList<>();
