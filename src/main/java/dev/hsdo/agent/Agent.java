@@ -8,8 +8,6 @@ import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.haproxy.ServerStateRow;
-import dev.hsdo.haproxy.ServersStateParser;
-import dev.hsdo.haproxy.StatCsvParser;
 import dev.hsdo.haproxy.StatRow;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
@@ -51,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private String runningSkeleton;
     private volatile AgentStatus status = new AgentStatus(0, 0, null, false, List.of(), List.of());
     private volatile WakeableLoop loop;
+    private volatile Runnable onStatusChange = () -> {};
 
     /**
      * @param runningConfig the config text HAProxy was started with (its servers may differ), or null when
@@ -86,6 +85,16 @@ public final class Agent implements AutoCloseable {
             if (written != null) runningSkeleton = ConfigRenderer.skeleton(written);
         }
         wake();
+    }
+
+    /** Runs {@code listener} on the agent's thread after every round whose status differs from the one before. */
+    public void onStatusChange(Runnable listener) {
+        this.onStatusChange = listener;
+    }
+
+    /** The plan the agent works towards, or null before the first. */
+    public Plan desired() {
+        return desired.get();
     }
 
     /** The latest status. */
@@ -143,6 +152,7 @@ public final class Agent implements AutoCloseable {
             if (!errors.isEmpty() && !errors.equals(before.lastErrors())) log.warn("plan {}: {}", plan.generation(), errors);
             if (applied && before.appliedGeneration() != plan.generation())
                 log.info("plan {} applied ({} ms)", plan.generation(), (System.nanoTime() - start) / 1_000_000);
+            if (!status.equals(before)) onStatusChange.run();
             return status;
         }
     }
@@ -165,15 +175,14 @@ public final class Agent implements AutoCloseable {
     }
 
     private Map<String, List<ServerStateRow>> observe() throws RuntimeApiException {
-        return ServersStateParser.parse(api.call("show servers state")).stream()
+        return api.showServersState().stream()
                 .collect(Collectors.groupingBy(ServerStateRow::backendName));
     }
 
     /** Backend → the names of its servers HAProxy reports as backup: {@code show servers state} does not say. */
     private Map<String, Set<String>> backups() throws RuntimeApiException {
         Map<String, Set<String>> backups = new HashMap<>();
-        // Type 4: servers only.
-        for (StatRow r : StatCsvParser.parse(api.call("show stat -1 4 -1")))
+        for (StatRow r : api.showStat())
             if (r.isServer() && "1".equals(r.field("bck"))) backups.computeIfAbsent(r.proxy(), k -> new HashSet<>()).add(r.service());
         return backups;
     }

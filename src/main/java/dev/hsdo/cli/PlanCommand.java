@@ -6,7 +6,6 @@ import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.haproxy.ServerStateRow;
-import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.haproxy.SocketRuntimeApi;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
@@ -49,7 +48,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         String address = socket != null ? socket : RuntimePaths.in(c.haproxy().runtimeDir()).adminSocket().toString();
         try (RuntimeApi api = SocketRuntimeApi.connect(address, Duration.ofSeconds(5))) {
-            Map<String, List<ServerStateRow>> observed = ServersStateParser.parse(api.call("show servers state"))
+            Map<String, List<ServerStateRow>> observed = api.showServersState()
                     .stream().collect(Collectors.groupingBy(ServerStateRow::backendName));
             out.println("diff against " + address + ":");
             int n = 0;

@@ -19,9 +19,9 @@ final class SidecarCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Sidecar s = Sidecar.start(System.getenv(), Clock.systemUTC());
         DnsSourceConfig dns = (DnsSourceConfig) s.settings().config().sources().get(0);
-        return RunCommand.serve(s, spec.commandLine().getOut(), "hsdo sidecar running: frontend "
+        return Foreground.until(spec, s, "hsdo sidecar running: frontend "
                 + s.settings().config().frontends().get(0).bind() + ", peers from SRV " + dns.srv()
-                + ", admin " + (s.standalone().adminPort() < 0 ? "disabled" : "port " + s.standalone().adminPort())
+                + ", admin " + Foreground.admin(s.standalone().adminPort())
                 + ", data in " + s.settings().dataDir());
     }
 }

@@ -4,31 +4,19 @@ import dev.hsdo.admin.AdminServer;
 import dev.hsdo.admin.AdminView;
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
-import dev.hsdo.agent.AgentStatus;
-import dev.hsdo.agent.ConfigTarget;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.controller.Controller;
 import dev.hsdo.controller.ControllerMetrics;
 import dev.hsdo.controller.Sources;
 import dev.hsdo.discovery.Source;
-import dev.hsdo.haproxy.ConfigRenderer;
-import dev.hsdo.haproxy.HaproxyException;
 import dev.hsdo.haproxy.HaproxyProcess;
-import dev.hsdo.haproxy.RuntimeApi;
-import dev.hsdo.haproxy.RuntimePaths;
-import dev.hsdo.haproxy.SocketRuntimeApi;
-import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
-import dev.hsdo.model.SourceSnapshot;
 import dev.hsdo.store.file.FilePlanStore;
+import dev.hsdo.util.Closer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +29,13 @@ import java.util.Map;
  * sources → planner → file store → agent → HAProxy, plus the admin API.
  */
 public final class Standalone implements AutoCloseable, AdminView {
-    private static final Logger log = LoggerFactory.getLogger(Standalone.class);
-
     private final HsdoConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer toClose = new Closer();
     private Controller controller;
     private Agent agent;
     private HaproxyProcess haproxy;
+    private LocalHaproxy local;
     private AdminServer admin;
 
     private Standalone(HsdoConfig config) {
@@ -68,57 +55,35 @@ public final class Standalone implements AutoCloseable, AdminView {
     }
 
     private void startAll(Clock clock) throws Exception {
-        RuntimePaths paths = RuntimePaths.in(config.haproxy().runtimeDir());
-        Files.createDirectories(paths.runtimeDir());
         FilePlanStore store = new FilePlanStore(config.store().path(), Duration.ofSeconds(1));
         toClose.add(store);
-        List<Source> sources = new ArrayList<>();
-        for (var sc : config.sources()) sources.add(Sources.create(sc, clock));
-        controller = new Controller(config, sources, store, clock, new ControllerMetrics(registry));
+        controller = new Controller(config, sources(config, clock), store, clock, new ControllerMetrics(registry));
         toClose.add(controller);
         Plan first = controller.start();
 
-        // HAProxy starts from a config that already holds every server of the first plan.
-        String initial = ConfigRenderer.render(config, first, paths);
-        haproxy = new HaproxyProcess(config.haproxy().binary(), paths);
-        haproxy.writeChecked(initial);
-        // A local socket answers in microseconds: two seconds without an answer means HAProxy is stuck.
-        RuntimeApi api = SocketRuntimeApi.of(paths.adminSocket().toString(), Duration.ofSeconds(2));
-        ConfigTarget target = new ConfigTarget() {
-            @Override
-            public void writeChecked(String text) throws IOException {
-                try {
-                    haproxy.writeChecked(text);
-                } catch (HaproxyException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public void reload() throws IOException {
-                try {
-                    haproxy.reload();
-                } catch (HaproxyException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }
-        };
-        agent = new Agent(config, api, target, paths, initial, clock, new AgentMetrics(registry));
-        haproxy.addListener(n -> agent.haproxyRestarted());
-        haproxy.start();
-        toClose.add(haproxy);
-        // Closed before HAProxy stops: an open CLI session would keep the old worker alive.
-        toClose.add(api);
-        toClose.add(agent);
+        local = LocalHaproxy.start(config, first, clock, new AgentMetrics(registry));
+        toClose.add(local);
+        agent = local.agent();
+        haproxy = local.haproxy();
         store.watch(agent::offer);
-        agent.offer(first);
-        agent.start();
 
-        if (config.admin().bind() != null && !config.admin().bind().isEmpty()) {
-            admin = new AdminServer(parseBind(config.admin().bind()), this, registry, config.admin().token());
-            admin.start();
-            toClose.add(admin);
-        }
+        admin = startAdmin(config, this, registry, toClose);
+    }
+
+    /** A new, not yet started, source for every configured one. */
+    static List<Source> sources(HsdoConfig config, Clock clock) {
+        List<Source> sources = new ArrayList<>();
+        for (var sc : config.sources()) sources.add(Sources.create(sc, clock));
+        return sources;
+    }
+
+    /** Starts the admin API where configured, registered with {@code closer}; null when it is disabled. */
+    static AdminServer startAdmin(HsdoConfig config, AdminView view, PrometheusMeterRegistry registry, Closer closer)
+            throws java.io.IOException {
+        if (config.admin().bind() == null || config.admin().bind().isEmpty()) return null;
+        AdminServer admin = closer.add(new AdminServer(parseBind(config.admin().bind()), view, registry, config.admin().token()));
+        admin.start();
+        return admin;
     }
 
     static InetSocketAddress parseBind(String bind) {
@@ -157,32 +122,9 @@ public final class Standalone implements AutoCloseable, AdminView {
     @Override
     public Map<String, Object> status() {
         Map<String, Object> doc = new LinkedHashMap<>();
-        Plan plan = controller.current();
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("generation", plan.generation());
-        p.put("digest", plan.digest());
-        Map<String, Object> backends = new LinkedHashMap<>();
-        for (BackendPlan b : plan.backends()) {
-            Map<String, Object> bd = new LinkedHashMap<>();
-            bd.put("servers", b.servers().size());
-            bd.put("heldBack", b.heldBack());
-            backends.put(b.name(), bd);
-        }
-        p.put("backends", backends);
-        p.put("storeError", controller.lastError());
-        doc.put("plan", p);
+        doc.put("plan", StatusDocs.plan(controller));
         doc.put("agent", agent.status());
-        Map<String, Object> sources = new LinkedHashMap<>();
-        for (SourceSnapshot s : controller.snapshots().values()) {
-            Map<String, Object> sd = new LinkedHashMap<>();
-            sd.put("healthy", s.healthy());
-            sd.put("error", s.error());
-            sd.put("endpoints", s.endpoints().size());
-            sd.put("rejected", s.rejected());
-            sd.put("readAt", s.readAt());
-            sources.put(s.source(), sd);
-        }
-        doc.put("sources", sources);
+        doc.put("sources", StatusDocs.sources(controller));
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("pid", haproxy.pid());
         h.put("starts", haproxy.generation());
@@ -192,11 +134,7 @@ public final class Standalone implements AutoCloseable, AdminView {
 
     @Override
     public String notReadyReason() {
-        AgentStatus s = agent.status();
-        if (!s.haproxyReachable()) return "HAProxy runtime API unreachable: " + s.lastErrors();
-        if (!s.converged()) return "plan " + controller.current().generation() + " not applied yet (applied: "
-                + s.appliedGeneration() + ")" + (s.lastErrors().isEmpty() ? "" : " errors: " + s.lastErrors());
-        return null;
+        return StatusDocs.notReady(agent.status(), controller.current().generation());
     }
 
     @Override
@@ -212,13 +150,6 @@ public final class Standalone implements AutoCloseable, AdminView {
     /** Stops everything it started, newest first. */
     @Override
     public void close() {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                log.warn("stopping {} failed", toClose.get(i).getClass().getSimpleName(), e);
-            }
-        }
-        toClose.clear();
+        toClose.close();
     }
 }

@@ -35,6 +35,9 @@ public final class ConfigLoader {
     private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     // No spaces (they end the argument in the config line), no quotes or backslash (HAProxy's own quoting).
     private static final Pattern CHECK_PATH = Pattern.compile("/[!#-&(-\\[\\]-~]*");
+    private static final Pattern STORE_PREFIX = Pattern.compile("[A-Za-z0-9/_.-]{1,128}");
+    private static final Pattern HTTP_URL = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?/?");
+    private static final Pattern DYNAMO_TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final String NAME_RULE = "letters, digits, '-', '_', '.', ':', at most 64";
 
     private final ConfigNode.Context ctx;
@@ -103,7 +106,7 @@ public final class ConfigLoader {
 
     private HsdoConfig root(ConfigNode n) {
         n.checkKeys("haproxy", "frontends", "backends", "sources", "reconcile-interval", "drain-period", "guard",
-                "admin", "store");
+                "admin", "store", "fleet");
         HaproxySettings haproxy = haproxy(n.object("haproxy"));
         List<SourceConfig> sources = new ArrayList<>();
         Map<String, String> sourceNames = new LinkedHashMap<>();
@@ -123,7 +126,7 @@ public final class ConfigLoader {
         guard.checkKeys("max-removal-fraction");
         GuardConfig guardConfig = new GuardConfig(guard.fraction("max-removal-fraction", 0.5));
         return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig,
-                admin(n.object("admin")), store(n.object("store")));
+                admin(n.object("admin")), store(n.object("store")), fleet(n.object("fleet")));
     }
 
     /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */
@@ -277,10 +280,61 @@ public final class ConfigLoader {
     }
 
     private StoreConfig store(ConfigNode n) {
-        n.checkKeys("type", "path");
         String type = n.string("type", "file");
-        if (!type.equals("file")) n.fail("type", "unknown store type " + Tokens.show(type) + " (supported: file)");
-        return new StoreConfig(type, path(n, "path", "./state/plan.json"));
+        StoreConfig defaults = new StoreConfig("file", null);
+        Duration poll = n.duration("poll-interval", defaults.pollInterval(), false);
+        Duration timeout = n.duration("timeout", defaults.timeout(), false);
+        String prefix = n.string("prefix", defaults.prefix());
+        if (prefix.isEmpty() || !STORE_PREFIX.matcher(prefix).matches())
+            n.fail("prefix", "invalid value " + Tokens.show(prefix) + " (letters, digits, '/', '-', '_', '.')");
+        switch (type) {
+            case "file" -> {
+                n.checkKeys("type", "path");
+                return new StoreConfig(type, path(n, "path", "./state/plan.json"));
+            }
+            case "etcd" -> {
+                n.checkKeys("type", "endpoints", "prefix", "poll-interval", "timeout");
+                List<String> endpoints = n.strings("endpoints", List.of());
+                if (endpoints.isEmpty()) n.fail("endpoints", "at least one etcd URL is required, e.g. http://127.0.0.1:2379");
+                for (int i = 0; i < endpoints.size(); i++)
+                    if (!HTTP_URL.matcher(endpoints.get(i)).matches())
+                        n.fail("endpoints[" + i + "]", "invalid value " + Tokens.show(endpoints.get(i)) + " (http://host:port or https://host:port)");
+                return new StoreConfig(type, null, endpoints, prefix, null, null, null, poll, timeout);
+            }
+            case "dynamodb" -> {
+                n.checkKeys("type", "table", "region", "endpoint", "prefix", "poll-interval", "timeout");
+                String table = n.string("table", null);
+                if (table == null) n.fail("table", "is required");
+                else if (!DYNAMO_TABLE.matcher(table).matches())
+                    n.fail("table", "invalid value " + Tokens.show(table) + " (3..255 letters, digits, '_', '-', '.')");
+                String endpoint = emptyToNull(n.string("endpoint", null));
+                if (endpoint != null && !HTTP_URL.matcher(endpoint).matches())
+                    n.fail("endpoint", "invalid value " + Tokens.show(endpoint) + " (http://host:port or https://host:port)");
+                return new StoreConfig(type, null, List.of(), prefix, table, emptyToNull(n.string("region", null)), endpoint,
+                        poll, timeout);
+            }
+            default -> {
+                n.fail("type", "unknown store type " + Tokens.show(type) + " (supported: file, etcd, dynamodb)");
+                return defaults;
+            }
+        }
+    }
+
+    private FleetConfig fleet(ConfigNode n) {
+        n.checkKeys("agent-id", "zone", "controller-id", "lease-ttl", "status-ttl");
+        FleetConfig d = FleetConfig.defaults();
+        String agentId = n.string("agent-id", d.agentId());
+        if (!Tokens.isName(agentId)) n.fail("agent-id", "invalid value " + Tokens.show(agentId) + " (" + NAME_RULE + ")");
+        String controllerId = n.string("controller-id", d.controllerId());
+        if (!Tokens.isName(controllerId))
+            n.fail("controller-id", "invalid value " + Tokens.show(controllerId) + " (" + NAME_RULE + ")");
+        String zone = emptyToNull(n.string("zone", null));
+        if (zone != null && !Tokens.isZone(zone)) n.fail("zone", "invalid value " + Tokens.show(zone) + " (letters, digits, '-', '_', '.')");
+        Duration lease = n.duration("lease-ttl", d.leaseTtl(), false);
+        if (lease.toMillis() > 0 && lease.toSeconds() < 2) n.fail("lease-ttl", "must be at least 2s, got " + lease.toMillis() + "ms");
+        Duration status = n.duration("status-ttl", d.statusTtl(), false);
+        if (status.toMillis() > 0 && status.toSeconds() < 2) n.fail("status-ttl", "must be at least 2s, got " + status.toMillis() + "ms");
+        return new FleetConfig(agentId, zone, controllerId, lease, status);
     }
 
     /** The validated, unique {@code name} of a list entry; {@code seen} maps names to the entry that took them. */

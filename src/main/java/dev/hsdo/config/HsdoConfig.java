@@ -16,14 +16,23 @@ import java.util.List;
  * @param guard             the mass-removal guard
  * @param admin             admin HTTP API
  * @param store             plan store
+ * @param fleet             fleet mode: agent and controller ids, zone, leases
  */
 public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                          List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                         AdminConfig admin, StoreConfig store) {
+                         AdminConfig admin, StoreConfig store, FleetConfig fleet) {
     public HsdoConfig {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         sources = List.copyOf(sources);
+        if (fleet == null) fleet = FleetConfig.defaults();
+    }
+
+    /** A configuration with the default fleet settings. */
+    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                      AdminConfig admin, StoreConfig store) {
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, null);
     }
 
     /** The backend named {@code name}, or null. */

@@ -6,6 +6,7 @@ import dev.hsdo.model.Plan;
 import dev.hsdo.model.SourceSnapshot;
 import dev.hsdo.plan.PlanInput;
 import dev.hsdo.plan.Planner;
+import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.util.WakeableLoop;
@@ -23,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
  * time), and publishes only when the plan's content changed, with a generation compare-and-set so that a
  * writer that fell behind can never overwrite a newer plan.
+ *
+ * <p>With a {@link LeaderElection}, only the leader plans and publishes; a follower keeps reading the
+ * stored plan, so that when it takes over it continues from the newest generation and its drains.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -39,8 +43,19 @@ public final class Controller implements AutoCloseable {
     private final Set<String> overrides = new HashSet<>();
     private volatile String lastError;
     private volatile WakeableLoop loop;
+    private final LeaderElection election;
+    // guarded by planLock: whether the last round ran as leader
+    private boolean leading;
 
+    /** A controller that always publishes: the only one on its store. */
     public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
+        this(config, sources, store, clock, metrics, null);
+    }
+
+    /** A controller that publishes only while {@code election} (null: always) says it leads. */
+    public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics,
+                      LeaderElection election) {
+        this.election = election;
         this.config = config;
         this.sources = List.copyOf(sources);
         this.store = store;
@@ -61,6 +76,7 @@ public final class Controller implements AutoCloseable {
             metrics.source(snap, old);
             wake();
         });
+        if (election != null) election.start(this::wake);
         Plan first = planOnce();
         loop = new WakeableLoop("hsdo-controller", config.reconcileInterval(), this::planOnce);
         return first;
@@ -85,6 +101,20 @@ public final class Controller implements AutoCloseable {
     /** Plans now, publishes if changed, and returns the plan in force. */
     public Plan planOnce() {
         synchronized (planLock) {
+            boolean leader = election == null || election.isLeader();
+            if (!leader || !leading) {
+                // A follower tracks the store; a new leader starts from the newest stored plan.
+                try {
+                    current = store.current().orElse(Plan.empty());
+                    lastError = null;
+                } catch (StoreException e) {
+                    lastError = e.getMessage();
+                    leading = false;
+                    return current;
+                }
+                leading = leader;
+                if (!leader) return current;
+            }
             Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
@@ -128,6 +158,16 @@ public final class Controller implements AutoCloseable {
         return Map.copyOf(snapshots);
     }
 
+    /** Whether this controller publishes: it leads, or it runs without an election. */
+    public boolean isLeader() {
+        return election == null || election.isLeader();
+    }
+
+    /** The leading controller's id as last seen, or null (also without an election). */
+    public String leaderId() {
+        return election == null ? null : election.leaderId();
+    }
+
     /** The last store error, or null. */
     public String lastError() {
         return lastError;
@@ -137,5 +177,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         for (Source s : sources) s.close();
         if (loop != null) loop.close();
+        // Resign after the loop stopped, so no publish can follow the resignation.
+        if (election != null) election.close();
     }
 }

@@ -373,9 +373,9 @@ class ConfigLoaderTest {
     @Test
     void unknownSourceAndStoreTypesNameTheSupportedOnes() {
         assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: consul}")
-                + "store: {type: etcd}\n")).containsExactly(
+                + "store: {type: zookeeper}\n")).containsExactly(
                 "hsdo.yaml: sources[0].type: unknown source type 'consul' (supported: file, dns)",
-                "hsdo.yaml: store.type: unknown store type 'etcd' (supported: file)");
+                "hsdo.yaml: store.type: unknown store type 'zookeeper' (supported: file, etcd, dynamodb)");
     }
 
     @Test
@@ -457,11 +457,11 @@ class ConfigLoaderTest {
                   - {name: servers, path: servers.yaml}
                 drain-period: forever
                 extra: 1
-                """, Map.of("HSDO_STORE_TYPE", "dynamodb")));
+                """, Map.of("HSDO_STORE_TYPE", "zookeeper")));
 
         assertThat(e.errors()).containsExactly(
                 "hsdo.yaml: unknown key 'extra' at top level (allowed: haproxy, frontends, backends, sources, "
-                        + "reconcile-interval, drain-period, guard, admin, store)",
+                        + "reconcile-interval, drain-period, guard, admin, store, fleet)",
                 "hsdo.yaml: backends[0].balance: unknown value 'urii' (expected one of roundrobin, leastconn, first, "
                         + "random, source, uri, url_param <param>, hdr(<name>), rdp-cookie(<name>))",
                 "hsdo.yaml: backends[0].sources[0]: unknown source 'srvs' (defined: servers)",
@@ -469,7 +469,7 @@ class ConfigLoaderTest {
                 "hsdo.yaml: backends[1].retries: invalid value '-1' (expected an integer 0..100)",
                 "hsdo.yaml: frontends[0].bind: invalid address '127.0.0.1:99999' (port must be 1..65535)",
                 "hsdo.yaml: drain-period: invalid duration 'forever' (expected e.g. 500ms, 2s, 1m, 1h or milliseconds)",
-                "HSDO_STORE_TYPE (store.type): unknown store type 'dynamodb' (supported: file)");
+                "HSDO_STORE_TYPE (store.type): unknown store type 'zookeeper' (supported: file, etcd, dynamodb)");
         assertThat(e.getMessage()).isEqualTo(String.join("\n", e.errors()));
     }
 }

@@ -1,25 +1,23 @@
 package dev.hsdo.store.file;
 
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.util.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +33,8 @@ public final class FilePlanStore implements PlanStore {
 
     private final Path file;
     private final Path lockFile;
-    private final List<Consumer<Plan>> watchers = new CopyOnWriteArrayList<>();
+    private final PlanFeed feed = new PlanFeed();
     private final ScheduledExecutorService poller;
-    private final Object lock = new Object();
-    // guarded by lock: the generation last delivered to watchers, and the calls to them
-    private long delivered = -1;
 
     public FilePlanStore(Path file, Duration pollInterval) {
         this.file = file.toAbsolutePath();
@@ -69,45 +64,24 @@ public final class FilePlanStore implements PlanStore {
                 if (stored != expectedGeneration)
                     throw new StoreException.Conflict(file + ": stored generation is " + stored + ", expected "
                             + expectedGeneration + "; plan " + plan.generation() + " not written");
-                Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    out.write(StandardCharsets.UTF_8.encode(PlanJson.write(plan)));
-                    out.force(true);
-                }
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.write(file, PlanJson.write(plan));
             }
         } catch (IOException e) {
             throw new StoreException(file + ": cannot write plan " + plan.generation() + ": " + e.getMessage(), e);
         }
-        deliver(plan);
+        feed.deliver(plan);
     }
 
     @Override
     public void watch(Consumer<Plan> listener) {
-        watchers.add(listener);
+        feed.add(listener);
     }
 
     private void poll() {
         try {
-            current().ifPresent(this::deliver);
+            current().ifPresent(feed::deliver);
         } catch (StoreException e) {
             log.warn("{}", e.getMessage());
-        }
-    }
-
-    private void deliver(Plan plan) {
-        // Watchers are called under the lock so that they see generations in order; they only hand the
-        // plan over to their own thread.
-        synchronized (lock) {
-            if (plan.generation() <= delivered) return;
-            delivered = plan.generation();
-            for (Consumer<Plan> w : watchers) {
-                try {
-                    w.accept(plan);
-                } catch (RuntimeException e) {
-                    log.warn("plan watcher failed on generation {}", plan.generation(), e);
-                }
-            }
         }
     }
 

@@ -1,18 +1,14 @@
 package dev.hsdo.store.file;
 
-import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
-import dev.hsdo.model.ServerOptions;
-import dev.hsdo.model.ServerPlan;
-import dev.hsdo.model.ServerState;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.testing.Plans;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -25,12 +21,7 @@ class FilePlanStoreTest {
     Path dir;
 
     private static Plan plan(long generation, int servers) {
-        List<ServerPlan> list = new java.util.ArrayList<>();
-        for (int i = 1; i <= servers; i++)
-            list.add(new ServerPlan("s" + i, i, "s" + i, "10.0.0." + i, 80, 100,
-                    i == servers ? ServerState.DRAIN : ServerState.READY, "a", ServerOptions.defaults(),
-                    i == servers ? Instant.parse("2026-01-01T00:00:10Z") : null));
-        return Plan.of(generation, List.of(new BackendPlan("app", list, null)));
+        return Plans.of(generation, servers);
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.hsdo.cli;
+
+import dev.hsdo.agent.AgentStatus;
+import dev.hsdo.controller.Controller;
+import dev.hsdo.model.BackendPlan;
+import dev.hsdo.model.Plan;
+import dev.hsdo.model.SourceSnapshot;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The parts of the status document that standalone mode and fleet controllers share. */
+final class StatusDocs {
+    private StatusDocs() {}
+
+    /** The plan in force: generation, digest, servers and held-back change per backend, the last store error. */
+    static Map<String, Object> plan(Controller controller) {
+        Plan plan = controller.current();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("generation", plan.generation());
+        p.put("digest", plan.digest());
+        Map<String, Object> backends = new LinkedHashMap<>();
+        for (BackendPlan b : plan.backends()) {
+            Map<String, Object> bd = new LinkedHashMap<>();
+            bd.put("servers", b.servers().size());
+            bd.put("heldBack", b.heldBack());
+            backends.put(b.name(), bd);
+        }
+        p.put("backends", backends);
+        p.put("storeError", controller.lastError());
+        return p;
+    }
+
+    /** Every source's health, endpoint count and rejected entries. */
+    static Map<String, Object> sources(Controller controller) {
+        Map<String, Object> sources = new LinkedHashMap<>();
+        for (SourceSnapshot s : controller.snapshots().values()) {
+            Map<String, Object> sd = new LinkedHashMap<>();
+            sd.put("healthy", s.healthy());
+            sd.put("error", s.error());
+            sd.put("endpoints", s.endpoints().size());
+            sd.put("rejected", s.rejected());
+            sd.put("readAt", s.readAt());
+            sources.put(s.source(), sd);
+        }
+        return sources;
+    }
+
+    /** Why an agent with {@code status} is not ready while plan {@code generation} is in force, or null. */
+    static String notReady(AgentStatus status, long generation) {
+        if (!status.haproxyReachable()) return "HAProxy runtime API unreachable: " + status.lastErrors();
+        if (!status.converged()) return "plan " + generation + " not applied yet (applied: " + status.appliedGeneration()
+                + ")" + (status.lastErrors().isEmpty() ? "" : " errors: " + status.lastErrors());
+        return null;
+    }
+}

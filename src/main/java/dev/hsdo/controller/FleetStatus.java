@@ -1,0 +1,36 @@
+package dev.hsdo.controller;
+
+import dev.hsdo.store.AgentReport;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Which agents run which plan generation, for the controller's status API.
+ *
+ * @param generation the generation of the plan in force
+ * @param converged  how many agents applied it
+ * @param agents     every agent whose report is alive, by id
+ */
+public record FleetStatus(long generation, int converged, List<Agent> agents) {
+    public FleetStatus {
+        agents = List.copyOf(agents);
+    }
+
+    /**
+     * One agent's line.
+     *
+     * @param behind how many generations the applied plan is behind the plan in force (0: up to date)
+     */
+    public record Agent(String id, String zone, String haproxyVersion, long appliedGeneration, long behind,
+                        Instant appliedAt, String lastError, Instant reportedAt) {}
+
+    /** The fleet's status against plan {@code generation}, from the agents' reports. */
+    public static FleetStatus of(long generation, List<AgentReport> reports) {
+        List<Agent> agents = reports.stream().map(r -> new Agent(r.agentId(), r.zone(), r.haproxyVersion(),
+                r.appliedGeneration(), Math.max(0, generation - r.appliedGeneration()), r.appliedAt(), r.lastError(),
+                r.reportedAt())).toList();
+        int converged = (int) agents.stream().filter(a -> a.behind() == 0).count();
+        return new FleetStatus(generation, converged, agents);
+    }
+}

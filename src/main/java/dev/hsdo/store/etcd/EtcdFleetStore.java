@@ -1,0 +1,119 @@
+package dev.hsdo.store.etcd;
+
+import dev.hsdo.store.AgentRegistry;
+import dev.hsdo.store.FleetStore;
+import dev.hsdo.store.LeaderElection;
+import dev.hsdo.store.PlanStore;
+import dev.hsdo.store.StoreException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A fleet over etcd (v3 API): one client for the plan, the leader key and the agent keys, all under
+ * {@code prefix}:
+ * <pre>
+ *   PREFIX/plan         the plan, gzip-compressed JSON (one key: written and read whole)
+ *   PREFIX/generation   its generation in decimal, the compare-and-set target
+ *   PREFIX/leader       the leading controller's id, attached to its lease
+ *   PREFIX/agents/ID    each agent's report, attached to that agent's lease
+ * </pre>
+ */
+public final class EtcdFleetStore implements FleetStore {
+    private final Client client;
+    private final String prefix;
+    private final Duration timeout;
+    private final EtcdPlanStore plans;
+    private final List<AutoCloseable> handedOut = new ArrayList<>();
+
+    /**
+     * @param endpoints    client URLs, e.g. {@code http://127.0.0.1:2379}
+     * @param prefix       key prefix, e.g. {@code /hsdo/prod}; several fleets can share a cluster
+     * @param timeout      bound on every request
+     * @param resyncPeriod how often the plan is re-read besides the watch (catch-up after a lost stream)
+     */
+    public EtcdFleetStore(List<String> endpoints, String prefix, Duration timeout, Duration resyncPeriod) {
+        if (endpoints.isEmpty()) throw new IllegalArgumentException("etcd: at least one endpoint is required");
+        this.client = Client.builder().endpoints(endpoints.toArray(String[]::new))
+                // Fail fast while a node is down so the request is retried on another, within our timeout.
+                .waitForReady(false)
+                .connectTimeout(timeout)
+                .retryMaxDuration(timeout)
+                // A plan of many thousand servers can exceed gRPC's default 4 MiB inbound limit.
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
+        this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        this.timeout = timeout;
+        this.plans = new EtcdPlanStore(client, key("/plan"), key("/generation"), timeout, resyncPeriod);
+    }
+
+    @Override
+    public PlanStore plans() {
+        return plans;
+    }
+
+    @Override
+    public synchronized LeaderElection election(String candidateId, Duration leaseTtl) {
+        EtcdLeaderElection e = new EtcdLeaderElection(client, key("/leader"), candidateId, leaseTtl, timeout);
+        handedOut.add(e);
+        return e;
+    }
+
+    @Override
+    public synchronized AgentRegistry agents(Duration ttl) {
+        EtcdAgentRegistry r = new EtcdAgentRegistry(client, prefix + "/agents/", ttl, timeout);
+        handedOut.add(r);
+        return r;
+    }
+
+    private ByteSequence key(String suffix) {
+        return bytes(prefix + suffix);
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** The result of an etcd call, or a {@link StoreException} saying what failed. */
+    static <T> T await(CompletableFuture<T> call, Duration timeout, String what) throws StoreException {
+        try {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StoreException("etcd: " + what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new StoreException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("etcd: " + what + ": interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> all;
+        synchronized (this) {
+            all = new ArrayList<>(handedOut);
+            handedOut.clear();
+        }
+        // Elections resign and registries stop before the connection they need goes.
+        for (AutoCloseable c : all.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // each part logs its own failure to close
+            }
+        }
+        plans.close();
+        client.close();
+    }
+}

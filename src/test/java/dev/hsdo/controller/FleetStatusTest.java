@@ -1,0 +1,30 @@
+package dev.hsdo.controller;
+
+import dev.hsdo.store.AgentReport;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FleetStatusTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void agentsAreShownWithHowManyGenerationsTheyAreBehind() {
+        FleetStatus s = FleetStatus.of(7, List.of(
+                new AgentReport("a1", "z1", "2.6.12", 7, 7, NOW, null, NOW),
+                new AgentReport("a2", "z2", "2.6.12", 7, 4, NOW, "haproxy runtime API: refused", NOW),
+                new AgentReport("a3", null, null, 0, 0, null, null, NOW)));
+        assertThat(s.converged()).isEqualTo(1);
+        assertThat(s.agents()).extracting(FleetStatus.Agent::behind).containsExactly(0L, 3L, 7L);
+        assertThat(s.agents().get(1).lastError()).isEqualTo("haproxy runtime API: refused");
+    }
+
+    @Test
+    void anAgentAheadOfThisControllersViewIsNotNegativelyBehind() {
+        assertThat(FleetStatus.of(3, List.of(new AgentReport("a1", null, null, 4, 4, NOW, null, NOW))).agents().get(0).behind())
+                .isZero();
+    }
+}

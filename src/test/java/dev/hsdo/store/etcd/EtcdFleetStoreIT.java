@@ -1,0 +1,168 @@
+package dev.hsdo.store.etcd;
+
+import dev.hsdo.model.Plan;
+import dev.hsdo.store.AgentRegistry;
+import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.LeaderElection;
+import dev.hsdo.store.PlanStore;
+import dev.hsdo.store.StoreException;
+import dev.hsdo.testing.EtcdCluster;
+import dev.hsdo.testing.Plans;
+import io.etcd.jetcd.Client;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The etcd store against one real etcd member, killed and restarted where the test says so. */
+class EtcdFleetStoreIT {
+    @TempDir
+    static Path dir;
+    static EtcdCluster etcd;
+    private static final AtomicInteger fleets = new AtomicInteger();
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdCluster.start(dir, 1);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        etcd.close();
+    }
+
+    /** A store on a prefix of its own, so tests do not see each other's keys. */
+    private static EtcdFleetStore fleet(String prefix) {
+        return new EtcdFleetStore(etcd.endpoints(), "/hsdo-test/" + prefix, Duration.ofSeconds(2), Duration.ofMillis(200));
+    }
+
+    private static String freshPrefix() {
+        return "f" + fleets.incrementAndGet();
+    }
+
+    @Test
+    void tenThousandServerPlanReadsBackWholeAndReachesAWatcherOfAnotherClient() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
+            List<Plan> seen = new CopyOnWriteArrayList<>();
+            reader.plans().watch(seen::add);
+            Plan big = Plans.of(1, 10_000);
+            writer.plans().publish(big, 0);
+            assertThat(reader.plans().current()).contains(big);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+            assertThat(seen).containsExactly(big);
+        }
+    }
+
+    @Test
+    void writerExpectingAnOlderGenerationCannotOverwriteANewerPlan() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore a = fleet(prefix); EtcdFleetStore b = fleet(prefix)) {
+            a.plans().publish(Plans.of(1, 1), 0);
+            b.plans().publish(Plans.of(2, 2), 1);
+            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 3), 1))
+                    .isInstanceOf(StoreException.Conflict.class)
+                    .hasMessageContaining("stored generation is 2, expected 1");
+            assertThatThrownBy(() -> a.plans().publish(Plans.of(1, 3), 0))
+                    .isInstanceOf(StoreException.Conflict.class);
+            assertThat(a.plans().current().orElseThrow().backend("app").servers()).hasSize(2);
+        }
+    }
+
+    @Test
+    void watcherKeepsItsLastPlanWhileEtcdIsDownAndCatchesUpWhenItReturns() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
+            List<Long> seen = new CopyOnWriteArrayList<>();
+            reader.plans().watch(p -> seen.add(p.generation()));
+            writer.plans().publish(Plans.of(1, 3), 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(1L));
+
+            etcd.kill(0);
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4), 1)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("etcd");
+            etcd.restart(0);
+
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> {
+                        writer.plans().publish(Plans.of(2, 4), 1);
+                        return true;
+                    });
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(2L));
+            assertThat(seen).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void oneCandidateLeadsAndAResignationHandsOverAtOnce() {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore store = fleet(prefix)) {
+            LeaderElection a = store.election("a", Duration.ofSeconds(2));
+            LeaderElection b = store.election("b", Duration.ofSeconds(2));
+            a.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+            b.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(() -> "a".equals(b.leaderId()));
+            assertThat(b.isLeader()).isFalse();
+
+            long resigned = System.nanoTime();
+            a.close();
+            await().atMost(Duration.ofSeconds(2)).until(b::isLeader);
+            assertThat(Duration.ofNanos(System.nanoTime() - resigned)).isLessThan(Duration.ofSeconds(1));
+            b.close();
+        }
+    }
+
+    @Test
+    void aLeaderThatVanishesWithoutResigningIsReplacedWithinTheLeaseTtl() {
+        String prefix = freshPrefix();
+        Duration ttl = Duration.ofSeconds(2);
+        try (EtcdFleetStore survivor = fleet(prefix)) {
+            Client doomed = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+            EtcdLeaderElection a = new EtcdLeaderElection(doomed,
+                    EtcdFleetStore.bytes("/hsdo-test/" + prefix + "/leader"), "a", ttl, Duration.ofSeconds(1));
+            a.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+            LeaderElection b = survivor.election("b", ttl);
+            b.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(() -> "a".equals(b.leaderId()));
+
+            // A crash: the connection goes first, so no resignation and no lease revocation reach etcd.
+            long crashed = System.nanoTime();
+            doomed.close();
+            await().atMost(ttl.plusSeconds(2)).until(b::isLeader);
+            assertThat(Duration.ofNanos(System.nanoTime() - crashed)).isLessThanOrEqualTo(ttl.plusMillis(500));
+            assertThat(a.isLeader()).as("the cut-off leader stepped down on its own").isFalse();
+            a.close();
+        }
+    }
+
+    @Test
+    void agentReportsAppearAndExpireOnceNoLongerRenewed() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore store = fleet(prefix)) {
+            AgentRegistry one = store.agents(Duration.ofSeconds(2));
+            AgentRegistry two = store.agents(Duration.ofSeconds(30));
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            one.report(new AgentReport("agent-1", "a", "2.6.12", 3, 3, now, null, now));
+            two.report(new AgentReport("agent-2", "b", "2.6.12", 3, 2, now, "boom", now));
+            assertThat(store.agents(Duration.ofSeconds(2)).agents()).extracting(AgentReport::agentId)
+                    .containsExactly("agent-1", "agent-2");
+            assertThat(store.agents(Duration.ofSeconds(2)).agents().get(1))
+                    .isEqualTo(new AgentReport("agent-2", "b", "2.6.12", 3, 2, now, "boom", now));
+            one.close();
+            await().atMost(Duration.ofSeconds(6)).until(() -> store.agents(Duration.ofSeconds(2)).agents().size() == 1);
+        }
+    }
+}
