@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     /** Variables with the HSDO_ prefix that configure the launcher, not {@code hsdo.yaml}. */
-    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR");
+    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR", "HSDO_LOG_LEVEL");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     // No spaces (they end the argument in the config line), no quotes or backslash (HAProxy's own quoting).
     private static final Pattern CHECK_PATH = Pattern.compile("/[!#-&(-\\[\\]-~]*");
@@ -199,7 +199,7 @@ public final class ConfigLoader {
         }
         Duration refresh = n.duration("refresh", Duration.ofSeconds(5), false);
         Duration timeout = n.duration("timeout", Duration.ofSeconds(1), false);
-        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.LOWEST);
+        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.BACKUP);
         var weight = choice(n, "weight-policy", DnsSourceConfig.WeightPolicy.EQUAL);
         if (name == null || !srvOk) return null;
         return new DnsSourceConfig(name, srv, servers, refresh, timeout, priority, weight);
@@ -214,7 +214,7 @@ public final class ConfigLoader {
             if (word.equals(s.strip().toLowerCase(Locale.ROOT))) return e;
             words.add(word);
         }
-        n.fail(key, "unknown value " + Tokens.show(s) + " (expected " + String.join(" or ", words) + ")");
+        n.fail(key, "unknown value " + Tokens.show(s) + " (expected one of " + String.join(", ", words) + ")");
         return def;
     }
 

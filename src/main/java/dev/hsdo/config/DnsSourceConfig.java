@@ -26,11 +26,13 @@ public record DnsSourceConfig(String name, String srv, List<Server> servers, Dur
     private static final Pattern SRV_NAME = Pattern.compile("_[A-Za-z0-9-]{1,62}\\._[A-Za-z0-9-]{1,62}(\\.[A-Za-z0-9_-]{1,63})+\\.?");
     private static final Pattern SERVER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[0-9.]+)(:(\\d{1,5}))?");
 
-    /** Which SRV priorities become servers. */
+    /** What SRV priorities mean (RFC 2782: a lower value is preferred). */
     public enum PriorityPolicy {
-        /** Only the targets of the lowest priority value that has usable targets (RFC 2782: lower is preferred). */
+        /** The targets of the lowest priority value that has usable targets serve; the others are HAProxy backups. */
+        BACKUP,
+        /** Only the targets of the lowest priority value that has usable targets; the others are left out. */
         LOWEST,
-        /** Every target, whatever its priority. */
+        /** Every target serves, whatever its priority. */
         ALL
     }
 

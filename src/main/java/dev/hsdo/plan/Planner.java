@@ -54,7 +54,8 @@ public final class Planner {
             Integer metaWeight = MetaOptions.weight(e.meta());
             int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
             servers.put(e.identity(), new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(), MetaOptions.apply(options, e.meta()), null));
+                    e.address(), e.port(), weight, ServerState.READY, e.zone(),
+                    MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta()), null));
         }
         int serving = 0;
         List<String> removed = new ArrayList<>();

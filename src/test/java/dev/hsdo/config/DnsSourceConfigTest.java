@@ -26,7 +26,7 @@ class DnsSourceConfigTest {
     void aDnsSourceHasDefaultsForAllButTheSrvName() {
         DnsSourceConfig d = (DnsSourceConfig) load("{name: peers, type: dns, srv: _HTTP._tcp.App.svc.test}", Map.of()).sources().get(0);
         assertThat(d).isEqualTo(new DnsSourceConfig("peers", "_http._tcp.app.svc.test.", List.of(), Duration.ofSeconds(5),
-                Duration.ofSeconds(1), DnsSourceConfig.PriorityPolicy.LOWEST, DnsSourceConfig.WeightPolicy.EQUAL));
+                Duration.ofSeconds(1), DnsSourceConfig.PriorityPolicy.BACKUP, DnsSourceConfig.WeightPolicy.EQUAL));
     }
 
     @Test
@@ -49,7 +49,7 @@ class DnsSourceConfigTest {
                 .hasMessageContaining("sources[0].servers[0]: invalid value 'dns.example:53'")
                 .hasMessageContaining("sources[0].servers[1]: invalid value '127.0.0.1:99999' (port must be 1..65535)")
                 .hasMessageContaining("sources[0].refresh: invalid duration '0' (must be greater than 0)")
-                .hasMessageContaining("sources[0].priority-policy: unknown value 'highest' (expected lowest or all)")
+                .hasMessageContaining("sources[0].priority-policy: unknown value 'highest' (expected one of backup, lowest, all)")
                 .hasMessageContaining("sources[0]: unknown key 'path'");
     }
 

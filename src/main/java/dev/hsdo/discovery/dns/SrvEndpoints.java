@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * <p>An endpoint's identity is its target's host name and port ({@code node1.svc.test:20101}), so a target
  * whose address changes keeps its server id and its place on the ring. A target with several addresses
  * is reached at its lowest IPv4 address (its lowest IPv6 address if it has no IPv4 one); a target listed
- * twice with one port keeps its preferred record (lowest priority, then highest weight).
+ * twice with one port keeps its preferred record (lowest priority, then highest weight). Under the
+ * {@code backup} priority policy the targets of every priority but the lowest become backup servers.
  */
 public final class SrvEndpoints {
     private static final Pattern HOST = Pattern.compile("[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63})*");
@@ -73,9 +74,13 @@ public final class SrvEndpoints {
             }
         }
         int lowest = byIdentity.values().stream().mapToInt(Candidate::priority).min().orElse(0);
-        List<Endpoint> endpoints = byIdentity.values().stream()
-                .filter(c -> priorities == PriorityPolicy.ALL || c.priority() == lowest)
-                .map(Candidate::endpoint).toList();
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Candidate c : byIdentity.values()) {
+            Endpoint e = c.endpoint();
+            if (c.priority() == lowest || priorities == PriorityPolicy.ALL) endpoints.add(e);
+            else if (priorities == PriorityPolicy.BACKUP)
+                endpoints.add(new Endpoint(e.name(), e.address(), e.port(), e.weight(), e.zone(), e.meta(), true));
+        }
         return new Result(endpoints, rejected);
     }
 

@@ -8,6 +8,8 @@ import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.haproxy.SocketRuntimeApi;
+import dev.hsdo.haproxy.StatCsvParser;
+import dev.hsdo.haproxy.StatRow;
 import dev.hsdo.model.SourceSnapshot;
 import dev.hsdo.testing.Bind9;
 import dev.hsdo.testing.Http;
@@ -44,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 /** The DNS SRV source against a real BIND 9 changed by signed dynamic updates, and through hsdo to a real HAProxy. */
 class DnsSourceIT {
     private static final String APP = "_http._tcp.app";
+    private static final String PRIO = "_http._tcp.prio";
     private static final int MANY = 60;
 
     @TempDir
@@ -60,6 +63,8 @@ class DnsSourceIT {
         List<String> zone = new ArrayList<>(List.of("n1 IN A 127.0.0.1", "n2 IN A 127.0.0.1", "n3 IN A 127.0.0.1"));
         zone.add(APP + " IN SRV 10 50 " + origins.port("o1") + " n1");
         zone.add(APP + " IN SRV 10 50 " + origins.port("o2") + " n2");
+        zone.add(PRIO + " IN SRV 10 50 " + origins.port("o1") + " n1");
+        zone.add(PRIO + " IN SRV 20 50 " + origins.port("o2") + " n2");
         for (int i = 0; i < MANY; i++) {
             zone.add("many-target-" + i + " IN A 127.0.0." + (i + 1));
             zone.add("_big._tcp.many IN SRV 10 50 " + (30000 + i) + " many-target-" + i);
@@ -75,7 +80,7 @@ class DnsSourceIT {
 
     private static DnsSourceConfig config(String srv, String... servers) {
         return new DnsSourceConfig("peers", srv, java.util.Arrays.stream(servers).map(DnsSourceConfig.Server::parse).toList(),
-                Duration.ofMillis(250), Duration.ofMillis(500), DnsSourceConfig.PriorityPolicy.LOWEST, DnsSourceConfig.WeightPolicy.EQUAL);
+                Duration.ofMillis(250), Duration.ofMillis(500), DnsSourceConfig.PriorityPolicy.BACKUP, DnsSourceConfig.WeightPolicy.EQUAL);
     }
 
     private static Map<String, ServerStateRow> state(RuntimeApi api) throws Exception {
@@ -87,9 +92,8 @@ class DnsSourceIT {
         return node + ".svc.test:" + origins.port(origin);
     }
 
-    @Test
-    void recordsAddedAndRemovedByDynamicUpdateReachHaproxyAndATargetWithoutAddressIsReported() throws Exception {
-        int frontend = Ports.free();
+    /** hsdo standalone on {@code srv}, its frontend on a free port, removed servers deleted at once. */
+    private Standalone hsdo(String srv, int frontend) throws Exception {
         Files.writeString(dir.resolve("hsdo.yaml"), """
                 haproxy: {runtime-dir: ./run}
                 frontends: [{name: fe, bind: "127.0.0.1:%d"}]
@@ -97,9 +101,24 @@ class DnsSourceIT {
                 sources: [{name: peers, type: dns, srv: %s.svc.test., servers: ["%s"], refresh: 250ms}]
                 drain-period: 0s
                 admin: {bind: ""}
-                """.formatted(frontend, APP, bind.server()));
-        try (Standalone hsdo = Standalone.start(ConfigLoader.load(dir.resolve("hsdo.yaml"), Map.of()), Clock.systemUTC());
-             RuntimeApi api = SocketRuntimeApi.connect(dir.resolve("run/admin.sock").toString(), Duration.ofSeconds(5))) {
+                """.formatted(frontend, srv, bind.server()));
+        return Standalone.start(ConfigLoader.load(dir.resolve("hsdo.yaml"), Map.of()), Clock.systemUTC());
+    }
+
+    private RuntimeApi api() throws Exception {
+        return SocketRuntimeApi.connect(dir.resolve("run/admin.sock").toString(), Duration.ofSeconds(5));
+    }
+
+    private static Set<String> answers(int frontend) {
+        Set<String> answers = new HashSet<>();
+        for (int i = 0; i < 100; i++) answers.add(Http.get(frontend, "/k/" + i).trim());
+        return answers;
+    }
+
+    @Test
+    void recordsAddedAndRemovedByDynamicUpdateReachHaproxyAndATargetWithoutAddressIsReported() throws Exception {
+        int frontend = Ports.free();
+        try (Standalone hsdo = hsdo(APP, frontend); RuntimeApi api = api()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> state(api).keySet().equals(Set.of(server("n1", "o1"), server("n2", "o2"))));
 
             bind.addSrv(APP, 10, 50, origins.port("o3"), "n3");
@@ -116,15 +135,40 @@ class DnsSourceIT {
             bind.deleteSrv(APP, 10, 50, origins.port("o1"), "n1");
             await().atMost(Duration.ofSeconds(10)).until(() -> !state(api).containsKey(server("n1", "o1")));
             await().atMost(Duration.ofSeconds(10)).until(() -> state(api).values().stream().allMatch(ServerStateRow::isUp));
-            Set<String> answers = new HashSet<>();
-            for (int i = 0; i < 100; i++) answers.add(Http.get(frontend, "/k/" + i).trim());
-            assertThat(answers).containsExactlyInAnyOrder("o2", "o3");
+            assertThat(answers(frontend)).containsExactlyInAnyOrder("o2", "o3");
             assertThat(Files.readString(dir.resolve("run/haproxy.cfg"))).contains("server " + server("n3", "o3") + " 127.0.0.1:" + origins.port("o3"))
                     .doesNotContain(server("n1", "o1"));
         } finally {
             bind.deleteSrv(APP, 10, 50, origins.port("o3"), "n3");
             bind.deleteSrv(APP, 10, 50, 20999, "ghost");
             bind.addSrv(APP, 10, 50, origins.port("o1"), "n1");
+        }
+    }
+
+    /** Server name → whether {@code show stat} reports it as a backup. */
+    private static Map<String, Boolean> backups(RuntimeApi api) throws Exception {
+        return StatCsvParser.parse(api.call("show stat -1 4 -1")).stream().filter(r -> r.proxy().equals("app"))
+                .collect(Collectors.toMap(StatRow::service, r -> "1".equals(r.field("bck"))));
+    }
+
+    @Test
+    void aHigherPriorityTargetIsABackupUntilTheLowerOneLeaves() throws Exception {
+        int frontend = Ports.free();
+        String n1 = server("n1", "o1"), n2 = server("n2", "o2");
+        try (Standalone hsdo = hsdo(PRIO, frontend); RuntimeApi api = api()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> backups(api).equals(Map.of(n1, false, n2, true)));
+            int n2Id = state(api).get(n2).serverId();
+            assertThat(answers(frontend)).containsExactly("o1");
+
+            bind.deleteSrv(PRIO, 10, 50, origins.port("o1"), "n1");
+            await().atMost(Duration.ofSeconds(10)).until(() -> backups(api).equals(Map.of(n2, false)));
+            assertThat(state(api).get(n2).serverId()).as("same identity, same id").isEqualTo(n2Id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> answers(frontend).equals(Set.of("o2")));
+
+            bind.addSrv(PRIO, 10, 50, origins.port("o1"), "n1");
+            await().atMost(Duration.ofSeconds(10)).until(() -> backups(api).equals(Map.of(n1, false, n2, true)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> answers(frontend).equals(Set.of("o1")));
+            assertThat(Files.readString(dir.resolve("run/haproxy.cfg"))).containsPattern("server " + n2 + " .* backup");
         }
     }
 

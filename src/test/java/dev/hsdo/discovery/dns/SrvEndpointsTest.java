@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class SrvEndpointsTest {
     private static final String Q = "_http._tcp.app.svc.test.";
@@ -95,14 +96,18 @@ class SrvEndpointsTest {
     }
 
     @Test
-    void onlyTheLowestPriorityWithUsableTargetsServesByDefault() {
+    void theLowestPriorityWithUsableTargetsServesAndTheOthersAreBackupsLeftOutOrEqualByPolicy() {
         List<SrvAnswer.Srv> records = List.of(srv(5, 1, 80, "nowhere.test."), srv(10, 1, 80, "a.test."),
                 srv(10, 1, 81, "a.test."), srv(20, 1, 80, "b.test."));
         Map<String, List<String>> addresses = Map.of("a.test.", List.of("10.0.0.1"), "b.test.", List.of("10.0.0.2"));
-        assertThat(map(answer(records, addresses)).endpoints()).extracting(Endpoint::identity)
-                .containsExactly("a.test:80", "a.test:81");
-        assertThat(SrvEndpoints.of(Q, answer(records, addresses), PriorityPolicy.ALL, WeightPolicy.EQUAL).endpoints())
-                .extracting(Endpoint::identity).containsExactly("a.test:80", "a.test:81", "b.test:80");
+        SrvAnswer answer = answer(records, addresses);
+        assertThat(SrvEndpoints.of(Q, answer, PriorityPolicy.BACKUP, WeightPolicy.EQUAL).endpoints())
+                .extracting(Endpoint::identity, Endpoint::backup)
+                .containsExactly(tuple("a.test:80", false), tuple("a.test:81", false), tuple("b.test:80", true));
+        assertThat(map(answer).endpoints()).extracting(Endpoint::identity).containsExactly("a.test:80", "a.test:81");
+        assertThat(SrvEndpoints.of(Q, answer, PriorityPolicy.ALL, WeightPolicy.EQUAL).endpoints())
+                .extracting(Endpoint::identity, Endpoint::backup)
+                .containsExactly(tuple("a.test:80", false), tuple("a.test:81", false), tuple("b.test:80", false));
     }
 
     @Test
