@@ -7,8 +7,6 @@ import dev.hsdo.haproxy.Reply;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
-import dev.hsdo.haproxy.ServerStateRow;
-import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.util.WakeableLoop;
@@ -19,10 +17,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /**
  * Keeps one HAProxy on the desired plan. Level-triggered: every round reads what HAProxy reports, sends
@@ -32,6 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** Passes of one round: enough for remove-then-add, bounded so that no round can loop. */
+    private static final int MAX_PASSES = 3;
 
     private final HsdoConfig config;
     private final RuntimeApi api;
@@ -120,9 +118,11 @@ public final class Agent implements AutoCloseable {
             boolean reachable = true;
             try {
                 writeConfig(plan);
-                Map<String, List<ServerStateRow>> observed = observe();
+                Observed observed = Observed.read(api);
                 List<String> commands = commands(plan, observed, errors);
-                if (!commands.isEmpty()) {
+                // Some changes take two steps (a server removed, then added anew): while a pass makes
+                // progress without errors, the next pass follows at once rather than a round later.
+                for (int pass = 0; !commands.isEmpty() && pass < MAX_PASSES; pass++) {
                     List<Reply> replies = api.execute(commands);
                     metrics.commandsSent(replies.size());
                     int failed = 0;
@@ -134,10 +134,12 @@ public final class Agent implements AutoCloseable {
                         failed++;
                     }
                     metrics.commandsFailed(failed);
-                    observed = observe();
+                    observed = Observed.read(api);
                     pending = commands(plan, observed);
+                    if (failed > 0 || pending.equals(commands)) break;
+                    commands = pending;
                 }
-                metrics.servers(observed);
+                metrics.servers(observed.rows());
             } catch (RuntimeApiException e) {
                 reachable = false;
                 errors.add("haproxy runtime API: " + e.getMessage());
@@ -183,27 +185,21 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private Map<String, List<ServerStateRow>> observe() throws RuntimeApiException {
-        return ServersStateParser.parse(api.call("show servers state")).stream()
-                .collect(Collectors.groupingBy(ServerStateRow::backendName));
-    }
-
-    private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed) {
+    private List<String> commands(Plan plan, Observed observed) {
         return commands(plan, observed, new ArrayList<>());
     }
 
     /** The commands for every managed backend; what stops a backend from being applied goes to {@code problems}. */
-    private List<String> commands(Plan plan, Map<String, List<ServerStateRow>> observed, List<String> problems) {
+    private List<String> commands(Plan plan, Observed observed, List<String> problems) {
         List<String> commands = new ArrayList<>();
         for (BackendConfig be : config.backends()) {
             BackendPlan bp = plan.backend(be.name());
             if (bp == null) continue;
-            List<ServerStateRow> rows = observed.getOrDefault(be.name(), List.of());
             if (be.slots() == null) {
-                commands.addAll(Diff.commands(bp, rows));
+                commands.addAll(Diff.commands(bp, observed.rows(be.name()), observed.stats(be.name())));
                 continue;
             }
-            SlotDiff.Result r = SlotDiff.commands(bp, rows, be.slots());
+            SlotDiff.Result r = SlotDiff.commands(bp, observed.rows(be.name()), be.slots());
             commands.addAll(r.commands());
             problems.addAll(r.problems());
             // More endpoints than slots: the planner placed what fits; the rest is an error until fixed.

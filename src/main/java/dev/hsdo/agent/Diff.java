@@ -2,6 +2,7 @@ package dev.hsdo.agent;
 
 import dev.hsdo.haproxy.ServerLine;
 import dev.hsdo.haproxy.ServerStateRow;
+import dev.hsdo.haproxy.StatRow;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.ServerPlan;
 import dev.hsdo.model.ServerState;
@@ -19,11 +20,23 @@ import java.util.Map;
 public final class Diff {
     private Diff() {}
 
+    /** {@link #commands(BackendPlan, List, Map)} without {@code show stat}: maxconn and backup are not compared. */
+    public static List<String> commands(BackendPlan desired, List<ServerStateRow> observed) {
+        return commands(desired, observed, Map.of());
+    }
+
     /**
      * Commands for backend {@code desired}, given the rows HAProxy reported for that backend. Servers to
      * remove come first (maint, then delete) so that their names and ids are free for the servers to add.
+     *
+     * <p>A server whose maxconn differs gets {@code set maxconn server}. HAProxy cannot switch a live
+     * server's TLS or backup flag, so a server whose {@code ssl} or {@code backup} differs is removed (its
+     * sessions shut) and, once gone, added again with the same id: the ring does not move.
+     *
+     * @param stats {@code show stat} rows of the backend's servers by name; a server without one is not
+     *              checked for maxconn and backup
      */
-    public static List<String> commands(BackendPlan desired, List<ServerStateRow> observed) {
+    public static List<String> commands(BackendPlan desired, List<ServerStateRow> observed, Map<String, StatRow> stats) {
         String be = desired.name();
         Map<String, ServerStateRow> byName = new HashMap<>();
         for (ServerStateRow row : observed) byName.put(row.serverName(), row);
@@ -48,6 +61,15 @@ public final class Diff {
                 if (s.state() != ServerState.MAINT) changes.add("set server " + target + " state " + s.state().word());
                 continue;
             }
+            StatRow stat = stats.get(s.name());
+            if (s.state() != ServerState.DRAIN && needsNewServer(s, row, stat)) {
+                if (!row.isMaint()) removals.add("set server " + target + " state maint");
+                removals.add("shutdown sessions server " + target);
+                removals.add("del server " + target);
+                continue;
+            }
+            if (stat != null && stat.sessionLimit() != s.options().maxconn())
+                changes.add("set maxconn server " + target + " " + s.options().maxconn());
             if (!row.address().equals(s.address()) || row.port() != s.port())
                 changes.add("set server " + target + " addr " + s.address() + " port " + s.port());
             if (row.userWeight() != s.weight()) changes.add("set server " + target + " weight " + s.weight());
@@ -55,6 +77,12 @@ public final class Diff {
         }
         removals.addAll(changes);
         return removals;
+    }
+
+    /** Whether the live server differs in what only a new server can change: TLS or the backup flag. */
+    static boolean needsNewServer(ServerPlan want, ServerStateRow row, StatRow stat) {
+        if (row.useSsl() != null && row.useSsl() != want.options().ssl()) return true;
+        return stat != null && stat.field("bck") != null && stat.field("bck").equals("1") != want.options().backup();
     }
 
     /** Whether HAProxy reports the server in the wanted administrative state. */

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code hsdo} command. */
 @Command(name = "hsdo", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Keeps HAProxy in step with service discovery through the Runtime API.",
-        subcommands = {RunCommand.class, ControllerCommand.class, AgentCommand.class, QuickstartCommand.class, RenderCommand.class, PlanCommand.class,
+        subcommands = {RunCommand.class, SidecarCommand.class, ControllerCommand.class, AgentCommand.class, QuickstartCommand.class, RenderCommand.class, PlanCommand.class,
                 ValidateCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,12 +1,11 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.agent.Diff;
+import dev.hsdo.agent.Observed;
 import dev.hsdo.config.BackendConfig;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimePaths;
-import dev.hsdo.haproxy.ServerStateRow;
-import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.haproxy.SocketRuntimeApi;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
@@ -18,10 +17,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code hsdo plan}: the desired plan and the commands that would bring the live HAProxy to it. */
 @Command(name = "plan", description = "Prints the desired plan and the diff against the live HAProxy; changes nothing.")
@@ -49,12 +45,11 @@ final class PlanCommand implements Callable<Integer> {
         }
         String address = socket != null ? socket : RuntimePaths.in(c.haproxy().runtimeDir()).adminSocket().toString();
         try (RuntimeApi api = SocketRuntimeApi.connect(address, Duration.ofSeconds(5))) {
-            Map<String, List<ServerStateRow>> observed = ServersStateParser.parse(api.call("show servers state"))
-                    .stream().collect(Collectors.groupingBy(ServerStateRow::backendName));
+            Observed observed = Observed.read(api);
             out.println("diff against " + address + ":");
             int n = 0;
             for (BackendConfig be : c.backends()) {
-                for (String cmd : Diff.commands(plan.backend(be.name()), observed.getOrDefault(be.name(), List.of()))) {
+                for (String cmd : Diff.commands(plan.backend(be.name()), observed.rows(be.name()), observed.stats(be.name()))) {
                     out.println("  " + cmd);
                     n++;
                 }

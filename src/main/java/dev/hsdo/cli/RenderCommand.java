@@ -2,6 +2,7 @@ package dev.hsdo.cli;
 
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.ConfigRenderer;
+import dev.hsdo.haproxy.HaproxyConfigFile;
 import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.model.Plan;
@@ -35,7 +36,7 @@ final class RenderCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile("hsdo-render", ".cfg");
         try {
             Files.writeString(tmp, text);
-            HaproxyProcess.CheckResult r = HaproxyProcess.check(c.haproxy().binary(), tmp);
+            HaproxyConfigFile.CheckResult r = HaproxyProcess.check(c.haproxy().binary(), tmp);
             if (!r.ok()) {
                 spec.commandLine().getErr().println("hsdo: haproxy -c rejects the rendered config:\n" + r.output());
                 return 1;

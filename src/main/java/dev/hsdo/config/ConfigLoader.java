@@ -2,6 +2,7 @@ package dev.hsdo.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hsdo.model.Selector;
 import dev.hsdo.model.Tokens;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     /** Variables with the HSDO_ prefix that configure the launcher, not {@code hsdo.yaml}. */
-    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR");
+    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR", "HSDO_LOG_LEVEL");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     // No spaces (they end the argument in the config line), no quotes or backslash (HAProxy's own quoting).
     private static final Pattern CHECK_PATH = Pattern.compile("/[!#-&(-\\[\\]-~]*");
@@ -170,18 +171,66 @@ public final class ConfigLoader {
     private SourceConfig source(ConfigNode n, Map<String, String> names) {
         String name = name(n, names);
         String type = n.string("type", "file");
-        if (!type.equals("file")) {
-            n.fail("type", "unknown source type " + Tokens.show(type) + " (supported: file)");
-            return null;
+        DiscoveryConfigs discovery = new DiscoveryConfigs((node, key) -> path(node, key, null));
+        return switch (type) {
+            case "file" -> {
+                n.checkKeys("name", "type", "path");
+                if (!n.has("path")) n.fail("path", "is required");
+                yield new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+            }
+            case "dns" -> dnsSource(n, name);
+            case "consul" -> discovery.consul(n, name);
+            case "aws-asg" -> discovery.awsAsg(n, name);
+            case "aws-ec2-tags" -> discovery.awsEc2Tags(n, name);
+            case "etcd-registry" -> discovery.etcdRegistry(n, name);
+            default -> {
+                n.fail("type", "unknown source type " + Tokens.show(type)
+                        + " (supported: file, dns, consul, aws-asg, aws-ec2-tags, etcd-registry)");
+                yield null;
+            }
+        };
+    }
+
+    private static SourceConfig dnsSource(ConfigNode n, String name) {
+        n.checkKeys("name", "type", "srv", "servers", "refresh", "timeout", "priority-policy", "weight-policy");
+        String srv = n.string("srv", null);
+        boolean srvOk = srv != null && DnsSourceConfig.isSrvName(srv);
+        if (srv == null && !n.has("srv")) n.fail("srv", "is required (e.g. _http._tcp.app.example.com.)");
+        else if (srv != null && !srvOk)
+            n.fail("srv", "invalid value " + Tokens.show(srv) + " (expected _service._proto.name., e.g. _http._tcp.app.example.com.)");
+        List<String> raw = n.strings("servers", List.of());
+        List<DnsSourceConfig.Server> servers = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            try {
+                servers.add(DnsSourceConfig.Server.parse(raw.get(i)));
+            } catch (IllegalArgumentException e) {
+                n.fail("servers[" + i + "]", "invalid value " + Tokens.show(raw.get(i)) + " (" + e.getMessage() + ")");
+            }
         }
-        n.checkKeys("name", "type", "path");
-        if (!n.has("path")) n.fail("path", "is required");
-        return new FileSourceConfig(name, path(n, "path", "servers.yaml"));
+        Duration refresh = n.duration("refresh", Duration.ofSeconds(5), false);
+        Duration timeout = n.duration("timeout", Duration.ofSeconds(1), false);
+        var priority = choice(n, "priority-policy", DnsSourceConfig.PriorityPolicy.BACKUP);
+        var weight = choice(n, "weight-policy", DnsSourceConfig.WeightPolicy.EQUAL);
+        if (name == null || !srvOk) return null;
+        return new DnsSourceConfig(name, srv, servers, refresh, timeout, priority, weight);
+    }
+
+    /** One of an enum's constants, written in lower case in the file. */
+    private static <E extends Enum<E>> E choice(ConfigNode n, String key, E def) {
+        String s = n.string(key, def.name().toLowerCase(Locale.ROOT));
+        List<String> words = new ArrayList<>();
+        for (E e : def.getDeclaringClass().getEnumConstants()) {
+            String word = e.name().toLowerCase(Locale.ROOT);
+            if (word.equals(s.strip().toLowerCase(Locale.ROOT))) return e;
+            words.add(word);
+        }
+        n.fail(key, "unknown value " + Tokens.show(s) + " (expected one of " + String.join(", ", words) + ")");
+        return def;
     }
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
-        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults",
-                "slow-start", "zone", "fallback", "slots", "slot-prefix");
+        n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults", "select",
+                "timeout-queue", "timeout-server", "slow-start", "zone", "fallback", "slots", "slot-prefix");
         String name = name(n, names);
         Mode mode = mode(n, Mode.HTTP);
         String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
@@ -203,6 +252,17 @@ public final class ConfigLoader {
                 n.fail("sources[" + i + "]", "unknown source " + Tokens.show(sources.get(i)) + defined(sourceNames));
         }
         int retries = n.integer("retries", 3, 0, 100);
+        Selector select = null;
+        String selectText = n.string("select", null);
+        if (selectText != null) {
+            try {
+                select = Selector.parse(selectText);
+            } catch (IllegalArgumentException e) {
+                n.fail("select", e.getMessage());
+            }
+        }
+        Duration queueTimeout = n.duration("timeout-queue", null, false);
+        Duration serverTimeout = n.duration("timeout-server", null, false);
         String zoneWord = n.string("zone", ZoneAffinity.ALL.word());
         ZoneAffinity zone = ZoneAffinity.ALL;
         boolean known = false;
@@ -217,7 +277,8 @@ public final class ConfigLoader {
         if (count > 0) slots = new SlotsConfig(count, prefix);
         else if (n.has("slot-prefix")) n.fail("slot-prefix", "only applies with slots > 0");
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
-                serverDefaults(n.object("server-defaults")), retries, slowStart(n.object("slow-start")), zone, fallback, slots);
+                serverDefaults(n.object("server-defaults")), retries, select, queueTimeout, serverTimeout,
+                slowStart(n.object("slow-start")), zone, fallback, slots);
     }
 
     private SlowStartConfig slowStart(ConfigNode n) {
@@ -265,7 +326,7 @@ public final class ConfigLoader {
     }
 
     private FrontendConfig frontend(ConfigNode n, Map<String, String> names, List<BackendConfig> backends) {
-        n.checkKeys("name", "bind", "mode", "default-backend");
+        n.checkKeys("name", "bind", "mode", "default-backend", "use-backends");
         String name = name(n, names);
         String bind = bind(n, "bind", null);
         if (bind == null && !n.has("bind")) n.fail("bind", "is required");
@@ -277,7 +338,12 @@ public final class ConfigLoader {
         Mode mode = mode(n, backend == null ? Mode.HTTP : backend.mode());
         if (backend != null && mode == Mode.HTTP && backend.mode() == Mode.TCP)
             n.fail("mode", "an http frontend cannot use tcp backend " + Tokens.show(backendName));
-        return new FrontendConfig(name, bind, mode, backendName);
+        List<UseBackend> rules = new ArrayList<>();
+        for (ConfigNode r : n.list("use-backends")) {
+            UseBackend rule = FrontendRules.rule(r, mode, backends);
+            if (rule != null) rules.add(rule);
+        }
+        return new FrontendConfig(name, bind, mode, backendName, rules);
     }
 
     private AdminConfig admin(ConfigNode n) {

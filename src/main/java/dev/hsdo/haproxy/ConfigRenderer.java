@@ -6,6 +6,7 @@ import dev.hsdo.config.HaproxySettings;
 import dev.hsdo.config.HealthCheck;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.config.Mode;
+import dev.hsdo.config.UseBackend;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerPlan;
@@ -136,11 +137,25 @@ public final class ConfigRenderer {
         line(out, "mode " + mode(where, f.mode()).word());
         // The log format follows the mode: httplog on a tcp frontend would only draw a warning.
         if (logging) line(out, f.mode() == Mode.HTTP ? "option httplog" : "option tcplog");
+        for (UseBackend rule : f.useBackends()) line(out, useBackend(where, rule));
         // A backend without a usable server (its zone's servers all down or drained) hands over to its fallback.
         if (backend != null && backend.fallback() != null)
             line(out, "use_backend " + token("backends[" + backend.name() + "].fallback", backend.fallback())
                     + " if { nbsrv(" + token(where + ".defaultBackend", f.defaultBackend()) + ") lt 1 }");
         line(out, "default_backend " + token(where + ".defaultBackend", f.defaultBackend()));
+    }
+
+    /** {@code use_backend pow if { path_beg /pow }} or {@code use_backend pow if { req.hdr(X-Kind) -m str pow }}. */
+    private static String useBackend(String where, UseBackend rule) {
+        String target = token(where + ".useBackends.backend", rule.backend());
+        if (rule.pathPrefix() != null)
+            return "use_backend " + target + " if { path_beg " + token(where + ".useBackends.ifPathBeg", rule.pathPrefix()) + " }";
+        // The name sits inside req.hdr(...): a parenthesis or comma there would change the fetch.
+        String name = token(where + ".useBackends.ifHeader.name", rule.headerName());
+        Tokens.require(name.chars().noneMatch(c -> c == '(' || c == ')' || c == ','), where + ".useBackends.ifHeader.name", name,
+                "no parentheses or commas");
+        return "use_backend " + target + " if { req.hdr(" + name + ") -m str "
+                + token(where + ".useBackends.ifHeader.value", rule.headerValue()) + " }";
     }
 
     private static void backend(StringBuilder out, BackendConfig b, BackendPlan servers) {
@@ -152,6 +167,8 @@ public final class ConfigRenderer {
         if (b.hashType() != null) line(out, "hash-type " + words(where + ".hashType", b.hashType()));
         if (b.retries() < 0) throw new IllegalArgumentException(where + ".retries: invalid value " + b.retries() + " (>= 0)");
         line(out, "retries " + b.retries());
+        if (b.queueTimeout() != null) line(out, "timeout queue " + duration(where + ".queueTimeout", b.queueTimeout()));
+        if (b.serverTimeout() != null) line(out, "timeout server " + duration(where + ".serverTimeout", b.serverTimeout()));
         // Redispatch on the last retry: a dead server's keys go elsewhere until checks mark it down.
         line(out, "option redispatch 1");
         if (mode == Mode.HTTP) {

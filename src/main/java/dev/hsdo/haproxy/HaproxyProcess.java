@@ -3,13 +3,9 @@ package dev.hsdo.haproxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HaproxyProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaproxyProcess.class);
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_WAIT = Duration.ofSeconds(2);
@@ -55,15 +50,8 @@ public final class HaproxyProcess implements AutoCloseable {
         void onStarted(int generation);
     }
 
-    /**
-     * What {@code haproxy -c} said.
-     *
-     * @param ok     HAProxy found the config valid (warnings allowed)
-     * @param output HAProxy's messages
-     */
-    public record CheckResult(boolean ok, String output) {}
-
     private final String binary;
+    private final HaproxyConfigFile configFile;
     private final RuntimePaths paths;
     private final Duration startTimeout;
     private final Duration stopGrace;
@@ -94,6 +82,7 @@ public final class HaproxyProcess implements AutoCloseable {
     public HaproxyProcess(String binary, RuntimePaths paths, Duration startTimeout, Duration stopGrace, Backoff backoff) {
         this.binary = Objects.requireNonNull(binary, "binary");
         this.paths = Objects.requireNonNull(paths, "paths");
+        this.configFile = new HaproxyConfigFile(binary, paths.configFile());
         this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
         this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
@@ -136,60 +125,23 @@ public final class HaproxyProcess implements AutoCloseable {
         notifyStarted(started);
     }
 
-    /**
-     * Runs {@code <binary> -c -f <cfg>}.
-     *
-     * @throws IOException when the binary cannot be run
-     */
-    public static CheckResult check(String binary, Path cfg) throws IOException {
-        // Output goes to a file so that a slow check cannot block on a full pipe while we wait with a bound.
-        Path out = Files.createTempFile("haproxy-check", ".out");
-        try {
-            Process p = new ProcessBuilder(binary, "-c", "-f", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean done = waitFor(p, CHECK_TIMEOUT);
-            if (!done) {
-                p.destroyForcibly();
-                waitFor(p, KILL_WAIT);
-            }
-            String output = Files.readString(out, StandardCharsets.UTF_8).strip();
-            if (!done) return new CheckResult(false, "haproxy -c did not finish within " + CHECK_TIMEOUT + "\n" + output);
-            return new CheckResult(p.exitValue() == 0, output);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    /** Runs {@code <binary> -c -f <cfg>}; see {@link HaproxyConfigFile#check(String, Path)}. */
+    public static HaproxyConfigFile.CheckResult check(String binary, Path cfg) throws IOException {
+        return HaproxyConfigFile.check(binary, cfg);
     }
 
-    /**
-     * Replaces the config file atomically (temp file in the same directory, fsync, atomic rename), without
-     * checking it. Prefer {@link #writeChecked}.
-     */
+    /** Replaces the config file atomically, without checking it. Prefer {@link #writeChecked}. */
     public void writeConfig(String text) throws IOException {
-        Path tmp = writeTemp(text);
-        try {
-            moveIntoPlace(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        configFile.write(text);
     }
 
     /**
-     * Writes {@code text} to a temp file, checks it with {@code haproxy -c}, and only then moves it atomically
-     * over the config file. A rejected config leaves the old file untouched.
+     * Checks {@code text} with {@code haproxy -c} and only then replaces the config file atomically.
      *
-     * @throws HaproxyException when HAProxy rejects the config; the message carries HAProxy's output
+     * @throws HaproxyException when HAProxy rejects the config; the old file stays
      */
     public void writeChecked(String text) throws IOException, HaproxyException {
-        Path tmp = writeTemp(text);
-        try {
-            CheckResult result = check(binary, tmp);
-            if (!result.ok())
-                throw new HaproxyException("haproxy -c rejected the new config; " + paths.configFile()
-                        + " was left as it was:\n" + result.output());
-            moveIntoPlace(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        configFile.writeChecked(text);
     }
 
     /**
@@ -206,7 +158,7 @@ public final class HaproxyProcess implements AutoCloseable {
         lock.lock();
         try {
             requireRunning();
-            CheckResult result = check(binary, paths.configFile());
+            HaproxyConfigFile.CheckResult result = configFile.check();
             if (!result.ok())
                 throw new HaproxyException("refusing to reload: haproxy -c rejects " + paths.configFile() + ":\n"
                         + result.output());
@@ -476,39 +428,8 @@ public final class HaproxyProcess implements AutoCloseable {
         }
     }
 
-    private Path writeTemp(String text) throws IOException {
-        Path dir = paths.configFile().toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, paths.configFile().getFileName() + ".", ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buffer = StandardCharsets.UTF_8.encode(text);
-            while (buffer.hasRemaining()) ch.write(buffer);
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        return tmp;
-    }
-
-    private void moveIntoPlace(Path tmp) throws IOException {
-        try {
-            Files.move(tmp, paths.configFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot replace " + paths.configFile() + " atomically", e);
-        }
-        // The rename is durable only once the directory entry is on disk.
-        try (FileChannel dir = FileChannel.open(paths.configFile().toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
-    }
-
     private static boolean waitFor(Process p, Duration d) {
-        try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
-        }
+        return HaproxyConfigFile.waitFor(p, d);
     }
 
     private static void pause(Duration d) {

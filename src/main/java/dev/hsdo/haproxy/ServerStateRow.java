@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param checkState    srv_check_state: bit field, see {@link #healthChecksEnabled()}
  * @param forcedId      srv_f_forced_id: whether the id was given explicitly rather than assigned
  * @param fqdn          srv_fqdn, or null when none ({@code -})
+ * @param useSsl        srv_use_ssl: whether traffic to the server is TLS, or null when HAProxy does not report it
  */
 public record ServerStateRow(int backendId, String backendName, int serverId, String serverName, String address, int port,
                              int opState, int adminState, int userWeight, int initialWeight, int checkState, boolean forcedId,
-                             String fqdn) {
+                             String fqdn, Boolean useSsl) {
     /** Forced into maintenance ({@code set server ... state maint}, or a config {@code disabled}). */
     public static final int FMAINT = 0x01;
     /** Maintenance inherited from a tracked server. */
@@ -47,6 +48,14 @@ public record ServerStateRow(int backendId, String backendName, int serverId, St
     public ServerStateRow {
         Objects.requireNonNull(backendName, "backendName");
         Objects.requireNonNull(serverName, "serverName");
+    }
+
+    /** A row without the TLS column. */
+    public ServerStateRow(int backendId, String backendName, int serverId, String serverName, String address, int port,
+                          int opState, int adminState, int userWeight, int initialWeight, int checkState, boolean forcedId,
+                          String fqdn) {
+        this(backendId, backendName, serverId, serverName, address, port, opState, adminState, userWeight, initialWeight,
+                checkState, forcedId, fqdn, null);
     }
 
     /** In maintenance, whatever else is set: takes no traffic. */

@@ -46,7 +46,8 @@ public final class ServersStateParser {
             rows.add(new ServerStateRow(r.integer("be_id"), r.text("be_name"), r.integer("srv_id"), r.text("srv_name"),
                     r.optional("srv_addr"), r.integer("srv_port"), r.integer("srv_op_state"), r.integer("srv_admin_state"),
                     r.integer("srv_uweight"), r.integer("srv_iweight"), r.integer("srv_check_state"),
-                    r.integer("srv_f_forced_id") != 0, r.optional("srv_fqdn")));
+                    r.integer("srv_f_forced_id") != 0, r.optional("srv_fqdn"),
+                    column.containsKey("srv_use_ssl") ? r.integer("srv_use_ssl") != 0 : null));
         }
         return List.copyOf(rows);
     }

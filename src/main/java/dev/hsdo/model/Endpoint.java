@@ -13,8 +13,10 @@ import java.util.TreeMap;
  * @param weight  0..256, or null for the backend's default
  * @param zone    availability zone, or null
  * @param meta    tags and metadata, sorted by key
+ * @param backup  serves only when no other server of its backend can (an HAProxy {@code backup} server)
  */
-public record Endpoint(String name, String address, int port, Integer weight, String zone, Map<String, String> meta) {
+public record Endpoint(String name, String address, int port, Integer weight, String zone, Map<String, String> meta,
+                       boolean backup) {
     public Endpoint {
         if (name != null) Tokens.require(Tokens.isName(name), "name", name, "letters, digits, '-', '_', '.', ':', at most 64");
         Tokens.require(Tokens.isIpLiteral(address), "address", address, "an IPv4 or IPv6 literal");
@@ -31,6 +33,11 @@ public record Endpoint(String name, String address, int port, Integer weight, St
             });
         }
         meta = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /** An endpoint that is not a backup. */
+    public Endpoint(String name, String address, int port, Integer weight, String zone, Map<String, String> meta) {
+        this(name, address, port, weight, zone, meta, false);
     }
 
     /** An endpoint known only by address and port. */

@@ -26,6 +26,11 @@ public record ServerOptions(int maxconn, boolean ssl, boolean sslVerify, boolean
         if (rise < 1 || fall < 1) throw new IllegalArgumentException("rise and fall must be >= 1");
     }
 
+    /** These options with {@code backup} set as given. */
+    public ServerOptions withBackup(boolean isBackup) {
+        return new ServerOptions(maxconn, ssl, sslVerify, check, interMs, fastinterMs, downinterMs, rise, fall, observeErrors, isBackup);
+    }
+
     /** The defaults DESIGN.md measured as safe: checks every 2 s, 500 ms while changing, fall 3, rise 2. */
     public static ServerOptions defaults() {
         return new ServerOptions(0, false, false, true, 2000, 500, 2000, 2, 3, true, false);

@@ -3,6 +3,7 @@ package dev.hsdo.plan;
 import dev.hsdo.config.BackendConfig;
 import dev.hsdo.config.FrontendConfig;
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.config.UseBackend;
 import dev.hsdo.model.Plan;
 
 /** A plan's consistency check before it is published: every reference it makes resolves. */
@@ -21,9 +22,14 @@ public final class PlanCheck {
             if (config.backend(b.name()) == null)
                 throw new IllegalStateException("plan " + plan.generation() + " has unknown backend " + b.name());
         });
-        for (FrontendConfig fe : config.frontends())
+        for (FrontendConfig fe : config.frontends()) {
             if (plan.backend(fe.defaultBackend()) == null)
                 throw new IllegalStateException("frontend " + fe.name() + " uses backend " + fe.defaultBackend()
                         + " which plan " + plan.generation() + " lacks");
+            for (UseBackend rule : fe.useBackends())
+                if (plan.backend(rule.backend()) == null)
+                    throw new IllegalStateException("frontend " + fe.name() + " routes to backend " + rule.backend()
+                            + " which plan " + plan.generation() + " lacks");
+        }
     }
 }

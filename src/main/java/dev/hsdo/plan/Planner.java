@@ -5,6 +5,7 @@ import dev.hsdo.config.HealthCheck;
 import dev.hsdo.config.ServerDefaults;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Endpoint;
+import dev.hsdo.model.MetaOptions;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerOptions;
 import dev.hsdo.model.ServerPlan;
@@ -43,7 +44,8 @@ public final class Planner {
             SourceSnapshot snap = in.snapshots().get(source);
             // A source that has not reported yet says nothing: keep what the backend had.
             if (snap == null) return previous != null ? previous : new BackendPlan(be.name(), List.of(), null);
-            for (Endpoint e : snap.endpoints()) endpoints.putIfAbsent(e.identity(), e);
+            for (Endpoint e : snap.endpoints())
+                if (be.select() == null || be.select().matches(e.meta())) endpoints.putIfAbsent(e.identity(), e);
         }
         Map<String, Integer> ids = ServerIds.assign(endpoints.keySet());
         ServerOptions options = options(be);
@@ -52,9 +54,11 @@ public final class Planner {
         boolean wasServing = prevServers.stream().anyMatch(s -> s.state() == ServerState.READY);
         Map<String, ServerPlan> servers = new TreeMap<>();
         for (Endpoint e : endpoints.values()) {
-            int weight = e.weight() != null ? e.weight() : be.serverDefaults().weight();
+            Integer metaWeight = MetaOptions.weight(e.meta());
+            int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
             ServerPlan fresh = new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(), options, null);
+                    e.address(), e.port(), weight, ServerState.READY, e.zone(),
+                    MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta()), null);
             servers.put(e.identity(), SlowStart.apply(fresh, before.get(e.identity()), wasServing, be.slowStart(), in.now()));
         }
         int serving = 0;

@@ -19,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ZoneViewTest {
     private static BackendConfig backend(BackendConfig like, String name, ZoneAffinity zone, String fallback) {
-        return new BackendConfig(name, like.mode(), like.balance(), like.hashType(), like.sources(), like.healthCheck(),
-                like.serverDefaults(), like.retries(), like.slowStart(), zone, fallback, null);
+        return like.withZone(name, zone, fallback);
     }
 
     private static final HsdoConfig CONFIG;

@@ -372,9 +372,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSourceAndStoreTypesNameTheSupportedOnes() {
-        assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: consul}")
+        assertThat(errors(MINIMAL.replace("{name: servers, path: servers.yaml}", "{name: servers, type: nomad}")
                 + "store: {type: zookeeper}\n")).containsExactly(
-                "hsdo.yaml: sources[0].type: unknown source type 'consul' (supported: file)",
+                "hsdo.yaml: sources[0].type: unknown source type 'nomad' (supported: file, dns, consul, aws-asg, aws-ec2-tags, etcd-registry)",
                 "hsdo.yaml: store.type: unknown store type 'zookeeper' (supported: file, etcd, dynamodb)");
     }
 

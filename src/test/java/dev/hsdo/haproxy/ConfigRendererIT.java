@@ -38,7 +38,7 @@ class ConfigRendererIT {
     void httpAndTcpBackendsWithEveryKindOfServerPassTheCheckWithoutWarnings() throws Exception {
         Files.writeString(paths.configFile(), ConfigRenderer.render(config, RenderFixtures.typicalPlan(7, TestHaproxy.freePort()), paths));
 
-        HaproxyProcess.CheckResult checked = HaproxyProcess.check("haproxy", paths.configFile());
+        HaproxyConfigFile.CheckResult checked = HaproxyProcess.check("haproxy", paths.configFile());
 
         assertThat(checked.ok()).as(checked.output()).isTrue();
         assertThat(checked.output()).doesNotContain("[WARNING]", "[ALERT]");

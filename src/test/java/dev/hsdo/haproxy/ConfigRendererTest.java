@@ -48,10 +48,8 @@ class ConfigRendererTest {
     void frontendHandsOverToTheFallbackWhileItsBackendHasNoUsableServer() {
         HsdoConfig c = goldenConfig();
         BackendConfig app = c.backend("app");
-        BackendConfig zoned = new BackendConfig("app", app.mode(), app.balance(), app.hashType(), app.sources(),
-                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.LOCAL, "app-other", null);
-        BackendConfig other = new BackendConfig("app-other", app.mode(), app.balance(), app.hashType(), app.sources(),
-                app.healthCheck(), app.serverDefaults(), app.retries(), null, dev.hsdo.config.ZoneAffinity.OTHER, null, null);
+        BackendConfig zoned = app.withZone("app", dev.hsdo.config.ZoneAffinity.LOCAL, "app-other");
+        BackendConfig other = app.withZone("app-other", dev.hsdo.config.ZoneAffinity.OTHER, null);
         HsdoConfig withFallback = new HsdoConfig(c.haproxy(), c.frontends(), List.of(zoned, other, c.backend("db")),
                 c.sources(), c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store());
         String text = ConfigRenderer.render(withFallback, Plan.empty(), PATHS);

@@ -236,7 +236,7 @@ class HaproxyProcessIT {
         Path cfg = dir.resolve("bad.cfg");
         Files.writeString(cfg, "global\n  no-such-keyword\n");
 
-        HaproxyProcess.CheckResult result = HaproxyProcess.check("haproxy", cfg);
+        HaproxyConfigFile.CheckResult result = HaproxyProcess.check("haproxy", cfg);
 
         assertThat(result.ok()).isFalse();
         assertThat(result.output()).contains("no-such-keyword");

@@ -24,7 +24,7 @@ class ServersStateParserTest {
                 "app/a1", "app/a2", "app/a3", "app/slot1", "app/slot2", "app/slot3", "app/dyn1", "app/dyn2", "static/b1", "static/b2");
         Map<String, ServerStateRow> s = byName(rows);
 
-        assertThat(s.get("app/a1")).isEqualTo(new ServerStateRow(3, "app", 1, "a1", "127.0.0.1", 59111, 2, 0, 10, 10, 6, false, null));
+        assertThat(s.get("app/a1")).isEqualTo(new ServerStateRow(3, "app", 1, "a1", "127.0.0.1", 59111, 2, 0, 10, 10, 6, false, null, false));
         assertThat(s.get("app/a1").isReady()).isTrue();
         assertThat(s.get("app/a1").isUp()).isTrue();
         assertThat(s.get("app/a1").healthChecksEnabled()).isTrue();

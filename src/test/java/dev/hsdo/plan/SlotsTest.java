@@ -29,8 +29,7 @@ class SlotsTest {
     private static HsdoConfig config(Duration drain) {
         HsdoConfig c = Configs.standard(Path.of("/tmp/x"), 8080, drain, 1.0);
         BackendConfig b = c.backend("app");
-        return Configs.withBackends(c, List.of(new BackendConfig(b.name(), b.mode(), b.balance(), b.hashType(), b.sources(),
-                b.healthCheck(), b.serverDefaults(), b.retries(), null, null, null, new SlotsConfig(4, "srv"))));
+        return Configs.withBackends(c, List.of(b.withSlots(new SlotsConfig(4, "srv"))));
     }
 
     private static Plan plan(Plan previous, List<Integer> hosts, HsdoConfig cfg, Instant now) {

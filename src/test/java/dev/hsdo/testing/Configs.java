@@ -43,7 +43,6 @@ public final class Configs {
 
     /** {@code b} with slow start {@code slowStart}. */
     public static BackendConfig withSlowStart(BackendConfig b, SlowStartConfig slowStart) {
-        return new BackendConfig(b.name(), b.mode(), b.balance(), b.hashType(), b.sources(), b.healthCheck(),
-                b.serverDefaults(), b.retries(), slowStart, b.zone(), b.fallback(), b.slots());
+        return b.withSlowStart(slowStart);
     }
 }

@@ -1,6 +1,8 @@
 package dev.hsdo.discovery.file;
 
 import dev.hsdo.config.FileSourceConfig;
+import dev.hsdo.discovery.Parsed;
+import dev.hsdo.discovery.SnapshotPublisher;
 import dev.hsdo.discovery.Source;
 import dev.hsdo.model.SourceSnapshot;
 import org.slf4j.Logger;
@@ -23,10 +25,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,19 +73,17 @@ public final class FileSource implements Source {
     private final Clock clock;
 
     private final Object lock = new Object();
+    /** Guarded by lock (its own methods but current()). */
+    private final SnapshotPublisher publisher;
     /** Guarded by lock. */
-    private Consumer<SourceSnapshot> listener;
+    private boolean started;
     /** Guarded by lock; null after a failed read so that the next read is parsed again. */
     private Fingerprint lastRead;
-    /** Guarded by lock: the error and rejections already logged, so each is logged once. */
-    private String loggedError;
-    private Set<String> loggedRejections = Set.of();
     /** Guarded by lock. */
     private WatchService watchService;
     private Thread watchThread;
     private ScheduledExecutorService poller;
 
-    private volatile SourceSnapshot current;
     private volatile boolean closed;
 
     /** A source for {@code config} polling every {@link #DEFAULT_POLL_INTERVAL}. */
@@ -105,7 +103,8 @@ public final class FileSource implements Source {
         if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be > 0, got " + pollInterval);
         this.pollInterval = pollInterval;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.current = new SourceSnapshot(name, List.of(), this.path + ": not read yet", List.of(), null);
+        this.publisher = new SnapshotPublisher(name, this.path.toString(),
+                new SourceSnapshot(name, List.of(), this.path + ": not read yet", List.of(), null));
     }
 
     @Override
@@ -116,9 +115,10 @@ public final class FileSource implements Source {
     @Override
     public void start(Consumer<SourceSnapshot> listener) {
         synchronized (lock) {
-            if (this.listener != null) throw new IllegalStateException("source " + name + " already started");
+            if (started) throw new IllegalStateException("source " + name + " already started");
             if (closed) throw new IllegalStateException("source " + name + " is closed");
-            this.listener = Objects.requireNonNull(listener, "listener");
+            publisher.listener(listener);
+            started = true;
             // Watch before the first read, so that a change in between is an event, not a poll interval away.
             watchService = watch();
             refreshLocked(true);
@@ -140,7 +140,7 @@ public final class FileSource implements Source {
 
     @Override
     public SourceSnapshot current() {
-        return current;
+        return publisher.current();
     }
 
     @Override
@@ -181,8 +181,8 @@ public final class FileSource implements Source {
             if (fp.equals(lastRead)) return;
             lastRead = fp;
             String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-            ServerFile.Parsed parsed = ServerFile.parse(text, path.toString());
-            publish(SourceSnapshot.ok(name, parsed.endpoints(), parsed.rejected(), clock.instant()), first);
+            Parsed parsed = ServerFile.parse(text, path.toString());
+            publisher.publish(SourceSnapshot.ok(name, parsed.endpoints(), parsed.rejected(), clock.instant()), first);
         } catch (NoSuchFileException e) {
             fail(path + ": file not found", first);
         } catch (CharacterCodingException e) {
@@ -196,34 +196,7 @@ public final class FileSource implements Source {
 
     private void fail(String error, boolean first) {
         lastRead = null;
-        publish(current.failed(error), first);
-    }
-
-    private void publish(SourceSnapshot next, boolean always) {
-        SourceSnapshot previous = current;
-        boolean changed = always || !previous.endpoints().equals(next.endpoints())
-                || !Objects.equals(previous.error(), next.error()) || !previous.rejected().equals(next.rejected());
-        // Kept even when unchanged: readAt moves on with every good read.
-        current = next;
-        logOnce(next);
-        if (!changed) return;
-        try {
-            listener.accept(next);
-        } catch (RuntimeException e) {
-            log.error("source {}: listener failed on a snapshot of {}", name, path, e);
-        }
-    }
-
-    private void logOnce(SourceSnapshot s) {
-        if (s.error() != null && !s.error().equals(loggedError)) {
-            log.warn("source {}: {} (keeping {} last good endpoints)", name, s.error(), s.endpoints().size());
-        } else if (s.error() == null && loggedError != null) {
-            log.info("source {}: {} read again, {} endpoints", name, path, s.endpoints().size());
-        }
-        loggedError = s.error();
-        if (s.error() != null) return;
-        for (String r : s.rejected()) if (!loggedRejections.contains(r)) log.warn("source {}: skipped {}", name, r);
-        loggedRejections = new HashSet<>(s.rejected());
+        publisher.fail(error, first);
     }
 
     /** A watch service on the file's directory, or null (then polling alone notices changes). */

@@ -2,15 +2,15 @@ package dev.hsdo.discovery.file;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.config.StructuredText;
+import dev.hsdo.discovery.EndpointJson;
+import dev.hsdo.discovery.Parsed;
 import dev.hsdo.model.Endpoint;
 import dev.hsdo.model.Tokens;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses the text of a server file into endpoints. Pure: the caller reads the file.
@@ -23,22 +23,6 @@ import java.util.Set;
  * A bare top-level list is accepted too.
  */
 final class ServerFile {
-    private static final Set<String> KEYS = Set.of("address", "port", "name", "weight", "zone", "meta");
-    private static final String KEY_LIST = "address, port, name, weight, zone, meta";
-
-    /**
-     * The valid endpoints, in file order, and one message per skipped entry.
-     *
-     * @param endpoints valid entries
-     * @param rejected  "origin: servers[i]: problem" per invalid or duplicate entry
-     */
-    record Parsed(List<Endpoint> endpoints, List<String> rejected) {
-        Parsed {
-            endpoints = List.copyOf(endpoints);
-            rejected = List.copyOf(rejected);
-        }
-    }
-
     private ServerFile() {}
 
     /**
@@ -64,11 +48,11 @@ final class ServerFile {
                 if (!key.equals("servers")) throw new IllegalArgumentException(origin + ": unknown key " + Tokens.show(key) + " at top level (expected 'servers')");
             list = tree.get("servers");
             if (list == null || !list.isArray())
-                throw new IllegalArgumentException(origin + ": servers: expected a list of servers, got " + kind(list));
+                throw new IllegalArgumentException(origin + ": servers: expected a list of servers, got " + EndpointJson.kind(list));
         } else if (tree.isArray()) {
             listPath = "";
         } else {
-            throw new IllegalArgumentException(origin + ": expected a list of servers or a mapping with 'servers', got " + kind(tree));
+            throw new IllegalArgumentException(origin + ": expected a list of servers or a mapping with 'servers', got " + EndpointJson.kind(tree));
         }
 
         List<Endpoint> endpoints = new ArrayList<>();
@@ -77,7 +61,7 @@ final class ServerFile {
         for (int i = 0; i < list.size(); i++) {
             String where = listPath + "[" + i + "]";
             try {
-                Endpoint e = endpoint(list.get(i));
+                Endpoint e = EndpointJson.endpoint(list.get(i), origin + ": " + where, rejected);
                 String other = identities.putIfAbsent(e.identity(), where);
                 if (other != null)
                     throw new IllegalArgumentException((e.name() != null ? "duplicate name " : "duplicate address ")
@@ -88,51 +72,5 @@ final class ServerFile {
             }
         }
         return new Parsed(endpoints, rejected);
-    }
-
-    private static Endpoint endpoint(JsonNode n) {
-        if (!n.isObject()) throw new IllegalArgumentException("expected a mapping, got " + kind(n));
-        for (String key : (Iterable<String>) n::fieldNames)
-            if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown key " + Tokens.show(key) + " (allowed: " + KEY_LIST + ")");
-        String address = text(n, "address");
-        if (address == null) throw new IllegalArgumentException("address: is required");
-        Integer port = integer(n, "port");
-        if (port == null) throw new IllegalArgumentException("port: is required");
-        Map<String, String> meta = new LinkedHashMap<>();
-        JsonNode m = n.get("meta");
-        if (m != null && !m.isNull()) {
-            if (!m.isObject()) throw new IllegalArgumentException("meta: expected a mapping, got " + kind(m));
-            for (String key : (Iterable<String>) m::fieldNames) meta.put(key, text(m, key, "meta[" + key + "]"));
-        }
-        return new Endpoint(text(n, "name"), address, port, integer(n, "weight"), text(n, "zone"), meta);
-    }
-
-    private static String text(JsonNode n, String key) {
-        return text(n, key, key);
-    }
-
-    /** The scalar under {@code key} as text, or null when absent. */
-    private static String text(JsonNode n, String key, String what) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) return null;
-        if (!v.isValueNode()) throw new IllegalArgumentException(what + ": expected a single value, got " + kind(v));
-        return v.asText();
-    }
-
-    private static Integer integer(JsonNode n, String key) {
-        String s = text(n, key);
-        if (s == null) return null;
-        try {
-            return Integer.valueOf(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": invalid value " + Tokens.show(s) + " (expected an integer)");
-        }
-    }
-
-    private static String kind(JsonNode v) {
-        if (v == null || v.isNull()) return "nothing";
-        if (v.isObject()) return "a mapping";
-        if (v.isArray()) return "a list";
-        return Tokens.show(v.asText());
     }
 }

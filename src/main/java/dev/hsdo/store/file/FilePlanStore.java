@@ -5,17 +5,16 @@ import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.util.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
@@ -65,12 +64,7 @@ public final class FilePlanStore implements PlanStore {
                 if (stored != expectedGeneration)
                     throw new StoreException.Conflict(file + ": stored generation is " + stored + ", expected "
                             + expectedGeneration + "; plan " + plan.generation() + " not written");
-                Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    out.write(StandardCharsets.UTF_8.encode(PlanJson.write(plan)));
-                    out.force(true);
-                }
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.write(file, PlanJson.write(plan));
             }
         } catch (IOException e) {
             throw new StoreException(file + ": cannot write plan " + plan.generation() + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.hsdo.discovery.file;
 
+import dev.hsdo.discovery.Parsed;
 import dev.hsdo.model.Endpoint;
 import org.junit.jupiter.api.Test;
 
@@ -9,13 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServerFileTest {
-    private static ServerFile.Parsed parse(String text) {
+    private static Parsed parse(String text) {
         return ServerFile.parse(text, "servers.yaml");
     }
 
     @Test
     void entriesBecomeEndpointsInFileOrder() {
-        ServerFile.Parsed p = parse("""
+        Parsed p = parse("""
                 servers:
                   - {address: 127.0.0.1, port: 8082, name: web2, weight: 50, zone: a, meta: {rack: r1, gen: 3}}
                   - {address: "::1", port: "8081"}
@@ -37,7 +38,7 @@ class ServerFileTest {
 
     @Test
     void injectionAttemptsAreRejectedAndTheRestKept() {
-        ServerFile.Parsed p = parse("""
+        Parsed p = parse("""
                 servers:
                   - {address: 127.0.0.1, port: 8081, name: ok}
                   - {address: 127.0.0.1, port: 8082, name: "a;shutdown sessions"}
@@ -62,7 +63,7 @@ class ServerFileTest {
 
     @Test
     void malformedEntriesAreRejectedWithTheReason() {
-        ServerFile.Parsed p = parse("""
+        Parsed p = parse("""
                 servers:
                   - {address: 127.0.0.1, port: 8081, backup: true}
                   - {port: 8082}
@@ -85,8 +86,19 @@ class ServerFileTest {
     }
 
     @Test
+    void anInvalidOptionInMetaCostsThatOptionNotTheServer() {
+        Parsed p = parse("""
+                servers:
+                  - {address: 127.0.0.1, port: 8081, meta: {hsdo.maxconn: "5", hsdo.backup: maybe, rack: r1}}
+                """);
+        assertThat(p.endpoints()).containsExactly(new Endpoint(null, "127.0.0.1", 8081, null, null,
+                Map.of("hsdo.maxconn", "5", "rack", "r1")));
+        assertThat(p.rejected()).containsExactly("servers.yaml: servers[0]: hsdo.backup: invalid value 'maybe' (true or false) skipped");
+    }
+
+    @Test
     void laterDuplicateIdentityIsRejected() {
-        ServerFile.Parsed p = parse("""
+        Parsed p = parse("""
                 servers:
                   - {address: 127.0.0.1, port: 8081, name: web1}
                   - {address: 127.0.0.2, port: 8081, name: web1}

@@ -1,0 +1,59 @@
+package dev.hsdo.agent;
+
+import dev.hsdo.haproxy.MalformedOutputException;
+import dev.hsdo.haproxy.Reply;
+import dev.hsdo.haproxy.RuntimeApi;
+import dev.hsdo.haproxy.RuntimeApiException;
+import dev.hsdo.haproxy.ServerStateRow;
+import dev.hsdo.haproxy.ServersStateParser;
+import dev.hsdo.haproxy.StatCsvParser;
+import dev.hsdo.haproxy.StatRow;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What HAProxy reports of its servers: {@code show servers state} (id, address, weight, state, TLS) and
+ * the server lines of {@code show stat} (maxconn as {@code slim}, {@code bck} for backup), which the
+ * state dump lacks.
+ *
+ * @param rows  server state rows by backend name
+ * @param stats stat rows by backend name, then server name
+ */
+public record Observed(Map<String, List<ServerStateRow>> rows, Map<String, Map<String, StatRow>> stats) {
+    // -1 4 -1: every proxy, servers only, every server.
+    private static final String STATS = "show stat -1 4 -1";
+
+    public Observed {
+        rows = Map.copyOf(rows);
+        stats = Map.copyOf(stats);
+    }
+
+    /** Reads both dumps in one pipelined batch. */
+    public static Observed read(RuntimeApi api) throws RuntimeApiException {
+        List<Reply> replies = api.execute(List.of("show servers state", STATS));
+        for (Reply r : replies) if (!r.ok()) throw new RuntimeApiException(r.command() + ": " + r.error());
+        try {
+            Map<String, List<ServerStateRow>> rows = ServersStateParser.parse(replies.get(0).output()).stream()
+                    .collect(Collectors.groupingBy(ServerStateRow::backendName));
+            Map<String, Map<String, StatRow>> stats = new HashMap<>();
+            for (StatRow s : StatCsvParser.parse(replies.get(1).output()))
+                if (s.isServer()) stats.computeIfAbsent(s.proxy(), k -> new HashMap<>()).put(s.service(), s);
+            return new Observed(rows, stats);
+        } catch (MalformedOutputException e) {
+            throw new RuntimeApiException("unreadable answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** The state rows of {@code backend}; none when HAProxy has no such backend. */
+    public List<ServerStateRow> rows(String backend) {
+        return rows.getOrDefault(backend, List.of());
+    }
+
+    /** The stat rows of {@code backend}'s servers by server name. */
+    public Map<String, StatRow> stats(String backend) {
+        return stats.getOrDefault(backend, Map.of());
+    }
+}

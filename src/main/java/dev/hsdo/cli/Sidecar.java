@@ -1,0 +1,99 @@
+package dev.hsdo.cli;
+
+import dev.hsdo.config.ConfigException;
+import dev.hsdo.config.SidecarEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The neighbors sidecar: hsdo standalone configured from the environment ({@link SidecarEnv}), with its
+ * files in its own data directory, which it locks so that two sidecars on one machine never share one.
+ */
+public final class Sidecar implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
+    private final FileChannel lockFile;
+    private final Standalone standalone;
+    private final SidecarEnv.Parsed parsed;
+
+    private Sidecar(FileChannel lockFile, Standalone standalone, SidecarEnv.Parsed parsed) {
+        this.lockFile = lockFile;
+        this.standalone = standalone;
+        this.parsed = parsed;
+    }
+
+    /**
+     * Reads {@code env}, takes the data directory and starts hsdo with its own HAProxy.
+     *
+     * @throws ConfigException naming the variable when a value is missing or malformed, or the data
+     *                         directory cannot be used
+     */
+    public static Sidecar start(Map<String, String> env, Clock clock) throws Exception {
+        SidecarEnv.Parsed p = SidecarEnv.parse(env);
+        if (p.slots() != null)
+            log.info("HAPROXY_SLOTS={} is accepted but no longer limits anything: every peer becomes a server", p.slots());
+        if (!p.ignored().isEmpty()) log.warn("not used by hsdo sidecar, ignored: {}", String.join(", ", p.ignored()));
+        FileChannel lock = lock(p.dataDir());
+        try {
+            return new Sidecar(lock, Standalone.start(p.config(), clock), p);
+        } catch (Exception | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static FileChannel lock(Path dataDir) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(dataDir.resolve("hsdo.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held = channel.tryLock();
+            if (held != null) return channel;
+        } catch (OverlappingFileLockException e) {
+            // held by this JVM: reported below like a lock held by another process
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new ConfigException(List.of("HSDO_DATA_DIR: cannot use " + dataDir + ": " + e));
+        }
+        closeQuietly(channel);
+        throw new ConfigException(List.of("HSDO_DATA_DIR: " + dataDir + " is in use by another hsdo sidecar"
+                + " (give every sidecar on a machine its own HSDO_DATA_DIR)"));
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
+    /** The running hsdo. */
+    public Standalone standalone() {
+        return standalone;
+    }
+
+    /** What the environment said. */
+    public SidecarEnv.Parsed settings() {
+        return parsed;
+    }
+
+    /** Stops hsdo and its HAProxy, then frees the data directory. */
+    @Override
+    public void close() {
+        standalone.close();
+        closeQuietly(lockFile);
+    }
+}

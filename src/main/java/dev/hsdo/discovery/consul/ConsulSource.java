@@ -1,0 +1,203 @@
+package dev.hsdo.discovery.consul;
+
+import dev.hsdo.config.ConsulSourceConfig;
+import dev.hsdo.discovery.Parsed;
+import dev.hsdo.discovery.SnapshotPublisher;
+import dev.hsdo.discovery.Source;
+import dev.hsdo.discovery.Workers;
+import dev.hsdo.haproxy.Backoff;
+import dev.hsdo.model.Endpoint;
+import dev.hsdo.model.SourceSnapshot;
+import dev.hsdo.model.Tokens;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Instances of one or more Consul services, kept current with blocking queries: one thread per service
+ * waits on {@code /v1/health/service/<name>?index=N&wait=W} and Consul answers as soon as something
+ * changes, so changes arrive within milliseconds without polling.
+ *
+ * <p>A failed query (Consul unreachable, an error status, an answer that does not parse) keeps that
+ * service's last good instances, reports the error, and is retried after a backoff that doubles from
+ * {@code retryInitial} to {@code retryMax}; the first good answer clears the error. Queries of one service
+ * are at least {@link #MIN_GAP} apart, so a service that changes constantly cannot make hsdo hammer Consul.
+ */
+public final class ConsulSource implements Source {
+    /** The least time between two queries for one service. */
+    static final Duration MIN_GAP = Duration.ofMillis(100);
+
+    /** What is known of one service; guarded by the source's lock. */
+    private static final class ServiceState {
+        Parsed parsed = new Parsed(List.of(), List.of());
+        String error;
+        Instant readAt;
+    }
+
+    private final ConsulSourceConfig config;
+    private final Clock clock;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final SnapshotPublisher publisher;
+    private final Workers workers = new Workers();
+    private final Object lock = new Object();
+    /** Guarded by lock: every service's state, in configuration order. */
+    private final Map<String, ServiceState> states = new LinkedHashMap<>();
+    /** Guarded by lock. */
+    private boolean closed;
+    private volatile ConsulClient client;
+
+    /** A source for {@code config} that retries after 1 s, backing off to 30 s. */
+    public ConsulSource(ConsulSourceConfig config, Clock clock) {
+        this(config, clock, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param clock        gives {@link SourceSnapshot#readAt()}
+     * @param retryInitial the first delay after a failed query
+     * @param retryMax     the longest delay between retries
+     */
+    public ConsulSource(ConsulSourceConfig config, Clock clock, Duration retryInitial, Duration retryMax) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retryInitial = retryInitial;
+        this.retryMax = retryMax;
+        String what = "consul " + config.address() + " services " + config.services();
+        this.publisher = new SnapshotPublisher(config.name(), what, new SourceSnapshot(config.name(), List.of(), what + ": not read yet", List.of(), null));
+        for (String s : config.services()) states.put(s, new ServiceState());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public void start(Consumer<SourceSnapshot> listener) {
+        synchronized (lock) {
+            if (closed) throw new IllegalStateException("source " + name() + " is closed");
+            publisher.listener(listener);
+        }
+        try {
+            client = new ConsulClient(config.address(), config.datacenter(), config.token(), config.caFile());
+        } catch (IOException e) {
+            // Without a usable CA file no query can succeed: report it rather than retry forever.
+            synchronized (lock) {
+                publisher.fail("consul " + config.address() + ": " + e.getMessage(), true);
+            }
+            return;
+        }
+        Map<String, Long> indexes = new LinkedHashMap<>();
+        try {
+            for (String service : config.services()) indexes.put(service, read(service, 0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        synchronized (lock) {
+            publishLocked(true);
+        }
+        indexes.forEach((service, index) -> workers.start("hsdo-consul-" + name() + "-" + service, () -> watch(service, index)));
+    }
+
+    @Override
+    public SourceSnapshot current() {
+        return publisher.current();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
+        // The client first: its shutdown ends the blocking queries the threads wait in.
+        ConsulClient c = client;
+        if (c != null) c.close();
+        workers.close();
+    }
+
+    /** Blocking queries for one service until closed. {@code index} is null after a failed first read. */
+    private void watch(String service, Long first) {
+        Backoff backoff = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
+        long index = first == null ? 0 : first;
+        boolean failing = first == null;
+        try {
+            while (!workers.awaitClose(failing ? backoff.nextDelay() : Duration.ZERO)) {
+                long started = System.nanoTime();
+                Long next = read(service, index);
+                synchronized (lock) {
+                    publishLocked(false);
+                }
+                failing = next == null;
+                if (failing) continue;
+                backoff.started();
+                index = next;
+                long rest = MIN_GAP.toNanos() - (System.nanoTime() - started);
+                if (rest > 0 && workers.awaitClose(Duration.ofNanos(rest))) return;
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /** One query; records its outcome and returns the next index, or null when it failed. */
+    private Long read(String service, long index) throws InterruptedException {
+        Parsed parsed;
+        long next;
+        try {
+            ConsulClient.Answer answer = client.health(service, index, config.blockingWait());
+            parsed = ConsulHealth.parse(answer.body(), service, config.health());
+            next = ConsulIndex.next(index, answer.index());
+        } catch (IOException | IllegalArgumentException e) {
+            synchronized (lock) {
+                // The parser's messages name the service already.
+                states.get(service).error = e instanceof IOException io ? "service " + Tokens.show(service) + ": " + describe(io) : e.getMessage();
+            }
+            return null;
+        }
+        synchronized (lock) {
+            ServiceState st = states.get(service);
+            st.parsed = parsed;
+            st.error = null;
+            st.readAt = clock.instant();
+        }
+        return next;
+    }
+
+    private String describe(IOException e) {
+        if (e instanceof ConnectException) return "cannot connect to consul " + config.address();
+        if (e instanceof HttpTimeoutException) return "no answer from consul " + config.address() + " in time";
+        if (e.getMessage() == null) return "consul " + config.address() + ": " + e;
+        return e.getMessage();
+    }
+
+    /** Merges every service's last good instances (the first service listing an instance wins). */
+    private void publishLocked(boolean always) {
+        if (closed) return;
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Set<String> identities = new HashSet<>();
+        Instant readAt = null;
+        for (ServiceState st : states.values()) {
+            for (Endpoint e : st.parsed.endpoints()) if (identities.add(e.identity())) endpoints.add(e);
+            rejected.addAll(st.parsed.rejected());
+            if (st.error != null) errors.add(st.error);
+            if (st.readAt != null && (readAt == null || st.readAt.isAfter(readAt))) readAt = st.readAt;
+        }
+        String error = errors.isEmpty() ? null : String.join("; ", errors);
+        publisher.publish(new SourceSnapshot(name(), endpoints, error, rejected, readAt), always);
+    }
+}
