@@ -1,6 +1,7 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.config.HsdoEnv;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,12 +14,14 @@ import java.util.concurrent.Callable;
 final class AgentCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
+    @Mixin
+    HsdoEnvOption hsdo;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        HsdoConfig c = config.load();
+        HsdoConfig c = hsdo.load(config, HsdoEnv.Role.AGENT, System.getenv());
         AgentNode node = AgentNode.start(c, Clock.systemUTC());
         return Foreground.until(spec, node, "hsdo agent " + c.fleet().agentId() + " running on " + c.store().type()
                 + ", admin " + Foreground.admin(node.adminPort()));

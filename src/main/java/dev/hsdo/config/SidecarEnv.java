@@ -37,7 +37,7 @@ public final class SidecarEnv {
     // HAProxy 2.6 refuses unix socket paths longer than this (see RuntimePaths); the longest is master.sock.
     private static final int MAX_SOCKET_PATH = 97;
     /** Key path of the generated tree → the variable it was set from, for error messages. */
-    private static final Map<String, String> KEY_VARIABLES = keyVariables();
+    private static final EnvBlame BLAME = new EnvBlame(ORIGIN, keyVariables());
 
     /**
      * What the environment says.
@@ -164,25 +164,7 @@ public final class SidecarEnv {
 
     /** {@code sidecar: backends[0].balance: msg} → {@code HAPROXY_BALANCE: msg}, key paths in the message too. */
     static String blame(String line) {
-        String out = line;
-        String prefix = ORIGIN + ": ";
-        if (line.startsWith(prefix)) {
-            String rest = line.substring(prefix.length());
-            int colon = rest.indexOf(": ");
-            String path = colon < 0 ? rest : rest.substring(0, colon);
-            String var = variable(path);
-            if (var != null) out = var + rest.substring(path.length());
-        }
-        for (Map.Entry<String, String> e : KEY_VARIABLES.entrySet()) out = out.replace(e.getKey(), e.getValue());
-        return out;
-    }
-
-    private static String variable(String path) {
-        for (Map.Entry<String, String> e : KEY_VARIABLES.entrySet()) {
-            String key = e.getKey();
-            if (path.equals(key) || path.startsWith(key + "[") || path.startsWith(key + ".")) return e.getValue();
-        }
-        return null;
+        return BLAME.blame(line);
     }
 
     /** {@code meth M}, {@code uri /path} in any order, as the original's {@code http-check send} arguments. */

@@ -28,13 +28,32 @@ public final class Origins implements AutoCloseable {
     /** Starts one origin per name (letters, digits, {@code _ . -}); returns once all answer. */
     public static Origins start(Path dir, String... names) {
         if (names.length == 0) throw new IllegalArgumentException("at least one origin name is needed");
+        Map<String, String> binds = new LinkedHashMap<>();
+        for (String name : names) binds.put(name, "127.0.0.1:${port:" + name + "}");
+        return start(dir, binds);
+    }
+
+    /**
+     * Starts one origin per name, all on {@code port}, each at its own loopback address ({@code name → 127.0.0.N}),
+     * as servers of one Auto Scaling group that share a port but not an address.
+     */
+    public static Origins onOnePort(Path dir, int port, Map<String, String> addresses) {
+        Map<String, String> binds = new LinkedHashMap<>();
+        addresses.forEach((name, address) -> {
+            if (!address.startsWith("127.")) throw new IllegalArgumentException("origin " + name + " must be on loopback, not " + address);
+            binds.put(name, address + ":" + port);
+        });
+        return start(dir, binds);
+    }
+
+    private static Origins start(Path dir, Map<String, String> binds) {
         StringBuilder sections = new StringBuilder(HaproxyFixture.HTTP_DEFAULTS);
-        for (String name : names) {
+        binds.forEach((name, bind) -> {
             if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("origin name '" + name + "' must match " + NAME);
             sections.append("frontend origin_").append(name).append('\n')
-                    .append("  bind 127.0.0.1:${port:").append(name).append("}\n")
+                    .append("  bind ").append(bind).append('\n')
                     .append("  http-request return status 200 content-type text/plain string \"").append(name).append("\\n\"\n");
-        }
+        });
         Path home = dir.resolve("origins");
         try {
             Files.createDirectories(home);
@@ -43,7 +62,8 @@ public final class Origins implements AutoCloseable {
         }
         HaproxyFixture process = HaproxyFixture.start(home, sections.toString());
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String name : names) ports.put(name, process.port(name));
+        binds.forEach((name, bind) -> ports.put(name, bind.contains("${port:") ? process.port(name)
+                : Integer.parseInt(bind.substring(bind.lastIndexOf(':') + 1))));
         return new Origins(process, ports);
     }
 
