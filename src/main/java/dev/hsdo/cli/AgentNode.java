@@ -1,7 +1,5 @@
 package dev.hsdo.cli;
 
-import dev.hsdo.admin.AdminServer;
-import dev.hsdo.admin.AdminView;
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
 import dev.hsdo.agent.StatusReporter;
@@ -10,9 +8,6 @@ import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.StoreException;
-import dev.hsdo.util.Closer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,34 +20,24 @@ import java.util.Map;
  * what it applied. While the store is unreachable it keeps serving the last plan, and catches up when the
  * store returns.
  */
-public final class AgentNode implements AutoCloseable, AdminView {
+public final class AgentNode extends Node {
     private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
 
-    private final HsdoConfig config;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Closer toClose = new Closer();
     private LocalHaproxy local;
     private StatusReporter reporter;
-    private AdminServer admin;
     private volatile String haproxyVersion;
 
     private AgentNode(HsdoConfig config) {
-        this.config = config;
+        super(config);
     }
 
     /** Connects to the store, starts HAProxy on the stored plan and follows it; on failure stops what it started. */
     public static AgentNode start(HsdoConfig config, Clock clock) throws Exception {
-        AgentNode n = new AgentNode(config);
-        try {
-            n.startAll(clock);
-            return n;
-        } catch (Exception | Error e) {
-            n.close();
-            throw e;
-        }
+        return startOrClose(new AgentNode(config), clock);
     }
 
-    private void startAll(Clock clock) throws Exception {
+    @Override
+    void startAll(Clock clock) throws Exception {
         FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         Plan first = Plan.empty();
         try {
@@ -65,7 +50,7 @@ public final class AgentNode implements AutoCloseable, AdminView {
                 this::haproxyVersion, fleet.agents(config.fleet().statusTtl()), config.fleet().statusTtl(), clock));
         local.agent().onStatusChange(reporter::wake);
         fleet.plans().watch(local.agent()::offer);
-        admin = Standalone.startAdmin(config, this, registry, toClose);
+        startAdmin();
     }
 
     private String haproxyVersion() {
@@ -77,11 +62,6 @@ public final class AgentNode implements AutoCloseable, AdminView {
             }
         }
         return haproxyVersion;
-    }
-
-    /** The admin API's port, or -1 when it is disabled. */
-    public int adminPort() {
-        return admin == null ? -1 : admin.port();
     }
 
     /** The agent. */
@@ -105,14 +85,7 @@ public final class AgentNode implements AutoCloseable, AdminView {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("report", reporter.report());
         doc.put("agent", local.agent().status());
-        Map<String, Object> h = new LinkedHashMap<>();
-        if (local.haproxy() == null) {
-            h.put("external", true);
-        } else {
-            h.put("pid", local.haproxy().pid());
-            h.put("starts", local.haproxy().generation());
-        }
-        doc.put("haproxy", h);
+        doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
         return doc;
     }
 
@@ -130,11 +103,5 @@ public final class AgentNode implements AutoCloseable, AdminView {
     @Override
     public void reconcileNow() {
         local.agent().wake();
-    }
-
-    /** Stops following the store, then the agent and HAProxy. */
-    @Override
-    public void close() {
-        toClose.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.hsdo.cli;
 
 import dev.hsdo.agent.AgentStatus;
 import dev.hsdo.controller.Controller;
+import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.SourceSnapshot;
@@ -9,7 +10,7 @@ import dev.hsdo.model.SourceSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The parts of the status document that standalone mode and fleet controllers share. */
+/** The parts of the status document that standalone mode and fleet nodes share. */
 final class StatusDocs {
     private StatusDocs() {}
 
@@ -52,5 +53,17 @@ final class StatusDocs {
         if (!status.converged()) return "plan " + generation + " not applied yet (applied: " + status.appliedGeneration()
                 + ")" + (status.lastErrors().isEmpty() ? "" : " errors: " + status.lastErrors());
         return null;
+    }
+
+    /** The supervised HAProxy's pid and start count, or that HAProxy is external when hsdo does not supervise it. */
+    static Map<String, Object> haproxy(HaproxyProcess haproxy) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (haproxy == null) {
+            h.put("external", true);
+        } else {
+            h.put("pid", haproxy.pid());
+            h.put("starts", haproxy.generation());
+        }
+        return h;
     }
 }
