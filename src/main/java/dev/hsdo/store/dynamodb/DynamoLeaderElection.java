@@ -1,6 +1,7 @@
 package dev.hsdo.store.dynamodb;
 
 import dev.hsdo.store.LeaderElection;
+import dev.hsdo.store.LeaderState;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
@@ -34,11 +35,9 @@ final class DynamoLeaderElection implements LeaderElection {
     private final String candidate;
     private final Duration ttl;
     private final Clock clock;
-    private volatile boolean leader;
-    private volatile String leaderId;
+    private final LeaderState state;
     // confined to the loop thread: when the lock was last written by us (clock millis)
     private long renewedAt;
-    private volatile Runnable onChange = () -> {};
     private volatile WakeableLoop loop;
 
     DynamoLeaderElection(Dynamo db, String pk, String candidate, Duration ttl, Clock clock) {
@@ -48,11 +47,12 @@ final class DynamoLeaderElection implements LeaderElection {
         this.candidate = candidate;
         this.ttl = ttl;
         this.clock = clock;
+        this.state = new LeaderState(candidate, pk, log);
     }
 
     @Override
     public void start(Runnable onChange) {
-        this.onChange = onChange;
+        state.onChange(onChange);
         loop = new WakeableLoop("hsdo-election", ttl.dividedBy(4), this::tick);
         loop.wake();
     }
@@ -68,13 +68,13 @@ final class DynamoLeaderElection implements LeaderElection {
                     .expressionAttributeValues(Map.of(":now", n(now), ":me", s(candidate)))
                     .build()));
             renewedAt = now;
-            set(true, candidate);
+            state.set(true, candidate);
         } catch (StoreException e) {
             if (e.getCause() instanceof ConditionalCheckFailedException) {
-                set(false, holder());
-            } else if (leader && clock.millis() - renewedAt > ttl.toMillis() / 2) {
+                state.set(false, holder());
+            } else if (state.isLeader() && clock.millis() - renewedAt > ttl.toMillis() / 2) {
                 log.warn("{}: stepping down, lock not renewed for {} ms", e.getMessage(), clock.millis() - renewedAt);
-                set(false, null);
+                state.set(false, null);
             } else {
                 log.debug("{}", e.getMessage());
             }
@@ -86,34 +86,26 @@ final class DynamoLeaderElection implements LeaderElection {
             Map<String, AttributeValue> lock = db.get(pk, LOCK);
             return lock.isEmpty() || n(lock, "expiresAt") < clock.millis() ? null : lock.get("holder").s();
         } catch (StoreException e) {
-            return leaderId;
+            return state.leaderId();
         }
-    }
-
-    private void set(boolean nowLeader, String holder) {
-        leaderId = holder;
-        if (leader == nowLeader) return;
-        leader = nowLeader;
-        log.info("{} {} leadership of {}", candidate, nowLeader ? "took" : "lost", pk);
-        onChange.run();
     }
 
     @Override
     public boolean isLeader() {
-        return leader;
+        return state.isLeader();
     }
 
     @Override
     public String leaderId() {
-        return leaderId;
+        return state.leaderId();
     }
 
     @Override
     public void close() {
         WakeableLoop l = loop;
         if (l != null) l.close();
-        if (!leader) return;
-        leader = false;
+        if (!state.isLeader()) return;
+        state.resigned();
         try {
             db.call("resign", () -> db.client.deleteItem(DeleteItemRequest.builder().tableName(db.table)
                     .key(Dynamo.key(pk, LOCK)).conditionExpression("#holder = :me")

@@ -1,6 +1,7 @@
 package dev.hsdo.store.etcd;
 
 import dev.hsdo.store.LeaderElection;
+import dev.hsdo.store.LeaderState;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.util.WakeableLoop;
 import io.etcd.jetcd.ByteSequence;
@@ -37,13 +38,11 @@ final class EtcdLeaderElection implements LeaderElection {
     private final String candidate;
     private final Duration ttl;
     private final Duration timeout;
-    private volatile boolean leader;
-    private volatile String leaderId;
+    private final LeaderState state;
     // confined to the loop thread: the lease and when it was last renewed. Real time (System.nanoTime), not an
     // injected clock: etcd expires the lease in real time, and this side must step down before it does.
     private long leaseId;
     private long renewedAt;
-    private volatile Runnable onChange = () -> {};
     private volatile WakeableLoop loop;
     private volatile Watch.Watcher watcher;
 
@@ -54,11 +53,12 @@ final class EtcdLeaderElection implements LeaderElection {
         this.candidate = candidate;
         this.ttl = ttl;
         this.timeout = timeout;
+        this.state = new LeaderState(candidate, key, log);
     }
 
     @Override
     public void start(Runnable onChange) {
-        this.onChange = onChange;
+        state.onChange(onChange);
         watcher = client.getWatchClient().watch(key, Watch.listener(r -> {
             if (r.getEvents().stream().anyMatch(e -> e.getEventType() == WatchEvent.EventType.DELETE)) wake();
         }, e -> log.debug("etcd watch of {} failed: {}", key, e.getMessage())));
@@ -81,7 +81,7 @@ final class EtcdLeaderElection implements LeaderElection {
                     .Else(Op.get(key, GetOption.DEFAULT))
                     .commit(), timeout, "campaign on " + key);
             if (r.isSucceeded()) {
-                set(true, candidate);
+                state.set(true, candidate);
                 return;
             }
             var kvs = r.getGetResponses().getFirst().getKvs();
@@ -91,13 +91,13 @@ final class EtcdLeaderElection implements LeaderElection {
             }
             KeyValue held = kvs.getFirst();
             String holder = held.getValue().toString(StandardCharsets.UTF_8);
-            set(held.getLease() == leaseId && holder.equals(candidate), holder);
+            state.set(held.getLease() == leaseId && holder.equals(candidate), holder);
         } catch (StoreException e) {
             // Without an answer the lease may run out in the store: lead only while it surely still runs.
-            if (leader && Duration.ofNanos(System.nanoTime() - renewedAt).compareTo(ttl.dividedBy(2)) > 0) {
+            if (state.isLeader() && Duration.ofNanos(System.nanoTime() - renewedAt).compareTo(ttl.dividedBy(2)) > 0) {
                 log.warn("{}: stepping down, lease not renewed for {} ms", e.getMessage(),
                         (System.nanoTime() - renewedAt) / 1_000_000);
-                set(false, null);
+                state.set(false, null);
             } else {
                 log.debug("{}", e.getMessage());
             }
@@ -117,28 +117,20 @@ final class EtcdLeaderElection implements LeaderElection {
             }
             // The lease expired (a long pause, the store was away): whatever we held is gone.
             leaseId = 0;
-            set(false, leaderId);
+            state.set(false, state.leaderId());
         }
         leaseId = await(client.getLeaseClient().grant(Math.max(2, ttl.toSeconds())), timeout, "grant lease").getID();
         renewedAt = started;
     }
 
-    private void set(boolean nowLeader, String holder) {
-        leaderId = holder;
-        if (leader == nowLeader) return;
-        leader = nowLeader;
-        log.info("{} {} leadership of {}", candidate, nowLeader ? "took" : "lost", key);
-        onChange.run();
-    }
-
     @Override
     public boolean isLeader() {
-        return leader;
+        return state.isLeader();
     }
 
     @Override
     public String leaderId() {
-        return leaderId;
+        return state.leaderId();
     }
 
     @Override
@@ -149,7 +141,7 @@ final class EtcdLeaderElection implements LeaderElection {
         if (w != null) w.close();
         if (leaseId == 0) return;
         try {
-            if (leader) await(client.getKVClient().txn()
+            if (state.isLeader()) await(client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(candidate))))
                     .Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))
                     .commit(), timeout, "resign " + key);
@@ -157,6 +149,6 @@ final class EtcdLeaderElection implements LeaderElection {
         } catch (StoreException e) {
             log.warn("{}: the lease will expire on its own", e.getMessage());
         }
-        leader = false;
+        state.resigned();
     }
 }
