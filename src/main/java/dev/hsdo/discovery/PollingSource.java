@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -57,7 +56,7 @@ public final class PollingSource implements Source {
         this.retryMax = retryMax;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = Objects.requireNonNull(reader, "reader");
-        this.publisher = new SnapshotPublisher(name, what, new SourceSnapshot(name, List.of(), what + ": not read yet", List.of(), null));
+        this.publisher = new SnapshotPublisher(name, what);
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -25,11 +26,21 @@ public final class SnapshotPublisher {
     private Set<String> loggedRejections = Set.of();
 
     /**
+     * A publisher whose snapshot, until the first read, has no endpoints and the error "SUBJECT: not read yet".
+     *
+     * @param source  the source's configured name
+     * @param subject what the source reads (a path, a DNS name), for log lines
+     */
+    public SnapshotPublisher(String source, String subject) {
+        this(source, subject, new SourceSnapshot(source, List.of(), subject + ": not read yet", List.of(), null));
+    }
+
+    /**
      * @param source  the source's configured name
      * @param subject what the source reads (a path, a DNS name), for log lines
      * @param initial the snapshot before the first read
      */
-    public SnapshotPublisher(String source, String subject, SourceSnapshot initial) {
+    private SnapshotPublisher(String source, String subject, SourceSnapshot initial) {
         this.source = Objects.requireNonNull(source, "source");
         this.subject = Objects.requireNonNull(subject, "subject");
         this.current = Objects.requireNonNull(initial, "initial");

@@ -75,7 +75,7 @@ public final class ConsulSource implements Source {
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
         String what = "consul " + config.address() + " services " + config.services();
-        this.publisher = new SnapshotPublisher(config.name(), what, new SourceSnapshot(config.name(), List.of(), what + ": not read yet", List.of(), null));
+        this.publisher = new SnapshotPublisher(config.name(), what);
         for (String s : config.services()) states.put(s, new ServiceState());
     }
 

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,8 +48,7 @@ public final class DnsSource implements Source {
         this.name = config.name();
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.publisher = new SnapshotPublisher(name, config.srv(),
-                new SourceSnapshot(name, List.of(), config.srv() + ": not read yet", List.of(), null));
+        this.publisher = new SnapshotPublisher(name, config.srv());
     }
 
     @Override

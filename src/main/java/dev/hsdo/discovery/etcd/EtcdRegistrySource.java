@@ -20,7 +20,6 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +80,7 @@ public final class EtcdRegistrySource implements Source {
         this.retryMax = retryMax;
         this.prefix = bytes(config.prefix());
         String what = "etcd " + config.endpoints() + " prefix " + config.prefix();
-        this.publisher = new SnapshotPublisher(config.name(), what, new SourceSnapshot(config.name(), List.of(), what + ": not read yet", List.of(), null));
+        this.publisher = new SnapshotPublisher(config.name(), what);
     }
 
     @Override

@@ -25,7 +25,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,8 +102,7 @@ public final class FileSource implements Source {
         if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be > 0, got " + pollInterval);
         this.pollInterval = pollInterval;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.publisher = new SnapshotPublisher(name, this.path.toString(),
-                new SourceSnapshot(name, List.of(), this.path + ": not read yet", List.of(), null));
+        this.publisher = new SnapshotPublisher(name, this.path.toString());
     }
 
     @Override
