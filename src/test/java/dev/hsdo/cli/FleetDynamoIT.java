@@ -3,8 +3,9 @@ package dev.hsdo.cli;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.dynamodb.DynamoFleetStore;
 import dev.hsdo.testing.DynamoLocal;
-import org.junit.jupiter.api.AfterEach;
+import dev.hsdo.testing.Running;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,12 +26,8 @@ class FleetDynamoIT {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     @Test
     void controllersAndAgentsOverDynamoConvergeHandOverAndCarryTenThousandServers() throws Exception {

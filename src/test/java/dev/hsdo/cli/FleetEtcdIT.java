@@ -5,18 +5,18 @@ import dev.hsdo.model.Plan;
 import dev.hsdo.store.etcd.EtcdFleetStore;
 import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.Http;
+import dev.hsdo.testing.Running;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.watch.WatchEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,12 +35,8 @@ class FleetEtcdIT {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     private FleetHarness fleet(EtcdCluster etcd, String... origins) {
         EtcdFleetStore reader = new EtcdFleetStore(etcd.endpoints(), PREFIX, Duration.ofSeconds(2), Duration.ofSeconds(1));

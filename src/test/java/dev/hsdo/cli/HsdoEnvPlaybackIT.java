@@ -13,18 +13,17 @@ import dev.hsdo.testing.HaproxyFixture;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Origins;
 import dev.hsdo.testing.Ports;
-import org.junit.jupiter.api.AfterEach;
+import dev.hsdo.testing.Running;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,12 +50,8 @@ class HsdoEnvPlaybackIT {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     /** Slot → address:port weight, or "maint", as HAProxy reports backend http-back. */
     private static Map<String, String> slots(HaproxyFixture lb) {

@@ -6,16 +6,16 @@ import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.testing.HaproxyFixture;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Origins;
+import dev.hsdo.testing.Running;
 import dev.hsdo.testing.ServerFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +32,8 @@ import static org.awaitility.Awaitility.await;
 class SlotsIT {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     /** Slot name → address:port, or "maint", for every slot of backend be, as HAProxy reports it. */
     private static Map<String, String> slots(HaproxyFixture lb) {

@@ -14,9 +14,10 @@ import dev.hsdo.testing.FixedSource;
 import dev.hsdo.testing.MutableClock;
 import dev.hsdo.testing.Origins;
 import dev.hsdo.testing.Ports;
+import dev.hsdo.testing.Running;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -39,12 +40,8 @@ class SlowStartIT {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     private HsdoConfig config(Path home) {
         HsdoConfig c = Configs.standard(home, Ports.free(), Duration.ZERO, 1.0);

@@ -4,9 +4,10 @@ import dev.hsdo.config.ConfigLoader;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Origins;
 import dev.hsdo.testing.Ports;
+import dev.hsdo.testing.Running;
 import dev.hsdo.testing.ServerFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -31,13 +32,8 @@ class TwoInstancesIT {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        Collections.reverse(running);
-        for (AutoCloseable c : running) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     record Instance(Standalone hsdo, int frontend, Path servers) {}
 

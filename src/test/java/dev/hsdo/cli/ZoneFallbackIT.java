@@ -5,16 +5,16 @@ import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Origins;
 import dev.hsdo.testing.Ports;
+import dev.hsdo.testing.Running;
 import dev.hsdo.testing.ServerFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,8 @@ import static org.awaitility.Awaitility.await;
 class ZoneFallbackIT {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : running.reversed()) c.close();
-    }
+    @RegisterExtension
+    final Running running = new Running();
 
     private static Set<String> answers(int port, int requests) {
         Set<String> seen = new HashSet<>();
