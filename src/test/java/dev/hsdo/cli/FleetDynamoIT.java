@@ -38,13 +38,7 @@ class FleetDynamoIT {
         running.add(reader);
         String store = "{type: dynamodb, table: hsdo-fleet-it, region: us-east-1, endpoint: \"%s\", prefix: /fleet-it, poll-interval: 200ms, timeout: 2s}"
                 .formatted(dynamo.endpoint());
-        FleetHarness fleet = new FleetHarness(dir, store, () -> {
-            try {
-                return reader.plans().current().orElse(null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "o1", "o2", "o3", "o4", "o5");
+        FleetHarness fleet = new FleetHarness(dir, store, reader, "o1", "o2", "o3", "o4", "o5");
         running.add(fleet);
         // 10 000 servers with health checks would be 15 000 checks a second on this machine.
         fleet.controllerEnv("AWS_ACCESS_KEY_ID", "test").controllerEnv("AWS_SECRET_ACCESS_KEY", "test")
@@ -57,10 +51,7 @@ class FleetDynamoIT {
         fleet.awaitConverged(List.of("o1", "o2", "o3"));
         fleet.assertSameRouting(List.of("o1", "o2", "o3"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> fleet.controllers().values().stream()
-                .filter(FleetHarness.ControllerProcess::leads).count() == 1);
-        FleetHarness.ControllerProcess leader = fleet.controllers().values().stream()
-                .filter(FleetHarness.ControllerProcess::leads).findFirst().orElseThrow();
+        FleetHarness.ControllerProcess leader = fleet.awaitLeader();
         FleetHarness.ControllerProcess other = fleet.controllers().values().stream()
                 .filter(c -> c != leader).findFirst().orElseThrow();
         Plan beforeHandover = fleet.awaitConverged(List.of("o1", "o2", "o3"));

@@ -43,13 +43,7 @@ class FleetEtcdIT {
         running.add(reader);
         String store = "{type: etcd, endpoints: [%s], prefix: %s, poll-interval: 1s, timeout: 2s}"
                 .formatted(String.join(", ", etcd.endpoints()), PREFIX);
-        FleetHarness h = new FleetHarness(dir, store, () -> {
-            try {
-                return reader.plans().current().orElse(null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, origins);
+        FleetHarness h = new FleetHarness(dir, store, reader, origins);
         running.add(h);
         return h;
     }
@@ -132,10 +126,7 @@ class FleetEtcdIT {
         Plan beforeHandover = fleet.awaitConverged(List.of("o1", "o2", "o3", "o4"));
         fleet.assertSameRouting(List.of("o1", "o2", "o3", "o4"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> fleet.controllers().values().stream()
-                .filter(FleetHarness.ControllerProcess::leads).count() == 1);
-        FleetHarness.ControllerProcess leader = fleet.controllers().values().stream()
-                .filter(FleetHarness.ControllerProcess::leads).findFirst().orElseThrow();
+        FleetHarness.ControllerProcess leader = fleet.awaitLeader();
         FleetHarness.ControllerProcess other = fleet.controllers().values().stream()
                 .filter(c -> c != leader).findFirst().orElseThrow();
         long killed = System.nanoTime();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.config.ConfigLoader;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Origins;
@@ -47,13 +48,19 @@ final class FleetHarness implements AutoCloseable {
     private String backendOptions = "";
 
     /**
-     * @param storeYaml  the {@code store:} mapping, e.g. {@code {type: etcd, endpoints: [...]}}
-     * @param storedPlan reads the plan in the store, for the test's own checks
+     * @param storeYaml the {@code store:} mapping, e.g. {@code {type: etcd, endpoints: [...]}}
+     * @param reader    a client of that store, for the test's own checks of the stored plan
      */
-    FleetHarness(Path dir, String storeYaml, Supplier<Plan> storedPlan, String... originNames) {
+    FleetHarness(Path dir, String storeYaml, FleetStore reader, String... originNames) {
         this.dir = dir;
         this.storeYaml = storeYaml;
-        this.storedPlan = storedPlan;
+        this.storedPlan = () -> {
+            try {
+                return reader.plans().current().orElse(null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
         this.origins = Origins.start(dir, originNames);
         this.servers = dir.resolve("servers.yaml");
         ServerFile.writeRaw(servers, "servers: []\n");
@@ -124,6 +131,13 @@ final class FleetHarness implements AutoCloseable {
     /** The controllers still running. */
     Map<String, ControllerProcess> controllers() {
         return controllers;
+    }
+
+    /** Waits until exactly one running controller leads, and returns it. */
+    ControllerProcess awaitLeader() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> controllers.values().stream()
+                .filter(ControllerProcess::leads).count() == 1);
+        return controllers.values().stream().filter(ControllerProcess::leads).findFirst().orElseThrow();
     }
 
     /** The servers file lists these origins, in this order. */
