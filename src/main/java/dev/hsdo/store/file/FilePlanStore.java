@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +37,8 @@ public final class FilePlanStore implements PlanStore {
     private final Path lockFile;
     private final PlanFeed feed = new PlanFeed();
     private final ScheduledExecutorService poller;
+    // Only the poller thread touches this: what the file looked like when it was last read.
+    private Object lastSeen;
 
     public FilePlanStore(Path file, Duration pollInterval) {
         this.file = file.toAbsolutePath();
@@ -77,7 +81,18 @@ public final class FilePlanStore implements PlanStore {
         feed.add(listener);
     }
 
+    // Reads and parses the plan only when the file was replaced or changed since the last poll: a plan of
+    // thousands of servers is not worth parsing every second to find it unchanged.
     private void poll() {
+        Object seen;
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            seen = List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            seen = null;
+        }
+        if (seen == null || seen.equals(lastSeen)) return;
+        lastSeen = seen;
         try {
             current().ifPresent(feed::deliver);
         } catch (StoreException e) {
