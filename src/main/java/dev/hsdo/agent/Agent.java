@@ -186,11 +186,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private List<String> commands(Plan plan, Observed observed) {
-        return commands(plan, observed, new ArrayList<>());
+        return commands(config, plan, observed, new ArrayList<>());
     }
 
-    /** The commands for every managed backend; what stops a backend from being applied goes to {@code problems}. */
     private List<String> commands(Plan plan, Observed observed, List<String> problems) {
+        return commands(config, plan, observed, problems);
+    }
+
+    /**
+     * The commands that take every backend of {@code config} from {@code observed} to {@code plan} (already
+     * the agent's zone view); what stops a backend from being applied goes to {@code problems}.
+     */
+    public static List<String> commands(HsdoConfig config, Plan plan, Observed observed, List<String> problems) {
         List<String> commands = new ArrayList<>();
         for (BackendConfig be : config.backends()) {
             BackendPlan bp = plan.backend(be.name());

@@ -1,8 +1,8 @@
 package dev.hsdo.cli;
 
-import dev.hsdo.agent.Diff;
+import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.Observed;
-import dev.hsdo.config.BackendConfig;
+import dev.hsdo.agent.ZoneView;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimePaths;
@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hsdo plan}: the desired plan and the commands that would bring the live HAProxy to it. */
@@ -45,16 +47,14 @@ final class PlanCommand implements Callable<Integer> {
         }
         String address = socket != null ? socket : RuntimePaths.in(c.haproxy().runtimeDir()).adminSocket().toString();
         try (RuntimeApi api = SocketRuntimeApi.connect(address, Duration.ofSeconds(5))) {
-            Observed observed = Observed.read(api);
+            // The same view and diff the agent would use, slots and zones included.
+            Plan local = ZoneView.of(plan, c, c.fleet().zone());
+            List<String> problems = new ArrayList<>();
+            List<String> commands = Agent.commands(c, local, Observed.read(api), problems);
             out.println("diff against " + address + ":");
-            int n = 0;
-            for (BackendConfig be : c.backends()) {
-                for (String cmd : Diff.commands(plan.backend(be.name()), observed.rows(be.name()), observed.stats(be.name()))) {
-                    out.println("  " + cmd);
-                    n++;
-                }
-            }
-            if (n == 0) out.println("  (none: HAProxy matches the plan)");
+            commands.forEach(cmd -> out.println("  " + cmd));
+            problems.forEach(p -> out.println("  problem: " + p));
+            if (commands.isEmpty()) out.println("  (none: HAProxy matches the plan)");
         } catch (dev.hsdo.haproxy.RuntimeApiException e) {
             out.println("diff: HAProxy not reachable at " + address + ": " + e.getMessage());
         }
