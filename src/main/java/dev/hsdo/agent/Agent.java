@@ -67,8 +67,8 @@ public final class Agent implements AutoCloseable {
 
     /** Hands the agent a new desired plan and starts a round at once. */
     public void offer(Plan plan) {
-        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> old != null && old.generation() > neu.generation() ? old : neu);
-        if (prev == null || prev.generation() != plan.generation()) wake();
+        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> neu.supersedes(old) ? neu : old);
+        if (plan.supersedes(prev)) wake();
     }
 
     /** Starts a round at once (HAProxy restarted, an operator asked). */

@@ -12,12 +12,15 @@ import java.util.Set;
  * Everything every HAProxy of the fleet should route to, published whole.
  *
  * @param generation increases by one with every change of content
- * @param digest     SHA-256 of the canonical content (not of the generation): equal content, equal digest
+ * @param digest     SHA-256 of the canonical content (not of the generation or epoch): equal content, equal digest
  * @param backends   backends sorted by name
+ * @param epoch      the store's epoch: set by the store when it is first written (and again after it was wiped),
+ *                   so that a reader tells a reset store's generation 1 from an old generation 1; 0 = not stored yet
  */
-public record Plan(long generation, String digest, List<BackendPlan> backends) {
+public record Plan(long generation, String digest, List<BackendPlan> backends, long epoch) {
     public Plan {
         if (generation < 0) throw new IllegalArgumentException("generation must be >= 0, got " + generation);
+        if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         backends = backends.stream().sorted(java.util.Comparator.comparing(BackendPlan::name)).toList();
         Set<String> names = new HashSet<>();
         for (BackendPlan b : backends)
@@ -28,9 +31,25 @@ public record Plan(long generation, String digest, List<BackendPlan> backends) {
             throw new IllegalArgumentException("plan " + generation + ": digest " + digest + " does not match its content " + expected);
     }
 
-    /** A plan at {@code generation} with its digest computed. */
+    /** A plan of epoch 0 (not stored yet) at {@code generation} with its digest computed. */
     public static Plan of(long generation, List<BackendPlan> backends) {
-        return new Plan(generation, null, backends);
+        return new Plan(generation, null, backends, 0);
+    }
+
+    /** This plan in store epoch {@code newEpoch}. */
+    public Plan withEpoch(long newEpoch) {
+        return newEpoch == epoch ? this : new Plan(generation, digest, backends, newEpoch);
+    }
+
+    /**
+     * Whether this plan replaces {@code other}: a newer store epoch (the store was wiped and written anew), or
+     * the same epoch and a higher generation. Readers use this, never the generation alone, so a reset store
+     * is followed rather than ignored.
+     */
+    public boolean supersedes(Plan other) {
+        if (other == null) return true;
+        if (epoch != other.epoch) return epoch > other.epoch;
+        return generation > other.generation;
     }
 
     /** The empty plan that precedes every other. */

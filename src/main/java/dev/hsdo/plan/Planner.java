@@ -31,7 +31,7 @@ public final class Planner {
     public static Plan plan(PlanInput in) {
         List<BackendPlan> backends = new ArrayList<>();
         for (BackendConfig be : in.config().backends()) backends.add(planBackend(be, in));
-        Plan next = Plan.of(in.previous().generation() + 1, backends);
+        Plan next = Plan.of(in.previous().generation() + 1, backends).withEpoch(in.previous().epoch());
         PlanCheck.check(next, in.config());
         return next.sameContent(in.previous()) ? in.previous() : next;
     }

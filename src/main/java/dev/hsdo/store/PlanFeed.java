@@ -18,19 +18,22 @@ public final class PlanFeed {
 
     private final List<Consumer<Plan>> watchers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
-    // guarded by lock: the generation last delivered, and the calls to the watchers (so they see generations in order)
-    private long delivered = -1;
+    // guarded by lock: the plan last delivered, and the calls to the watchers (so they see generations in order)
+    private Plan delivered;
 
     /** Adds a watcher for plans delivered from now on. */
     public void add(Consumer<Plan> watcher) {
         watchers.add(watcher);
     }
 
-    /** Hands {@code plan} to every watcher if it is newer than the last one delivered; returns whether it was. */
+    /**
+     * Hands {@code plan} to every watcher if it supersedes the last one delivered (a higher generation, or a
+     * newer store epoch); returns whether it was.
+     */
     public boolean deliver(Plan plan) {
         synchronized (lock) {
-            if (plan.generation() <= delivered) return false;
-            delivered = plan.generation();
+            if (delivered != null && !plan.supersedes(delivered)) return false;
+            delivered = plan;
             for (Consumer<Plan> w : watchers) {
                 try {
                     w.accept(plan);
@@ -45,7 +48,7 @@ public final class PlanFeed {
     /** The generation last delivered, -1 before the first. */
     public long delivered() {
         synchronized (lock) {
-            return delivered;
+            return delivered == null ? -1 : delivered.generation();
         }
     }
 }

@@ -190,7 +190,7 @@ class PlannerTest {
     @Test
     void planWithATamperedDigestIsRejected() {
         Plan p = plan(Plan.empty(), endpoints(2), T0);
-        assertThatThrownBy(() -> new Plan(p.generation(), "00", p.backends()))
+        assertThatThrownBy(() -> new Plan(p.generation(), "00", p.backends(), 0))
                 .hasMessageContaining("does not match its content");
     }
 }
