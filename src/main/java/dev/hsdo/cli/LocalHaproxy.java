@@ -13,6 +13,8 @@ import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.haproxy.SocketRuntimeApi;
 import dev.hsdo.model.Plan;
 import dev.hsdo.util.Closer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,10 +23,16 @@ import java.time.Duration;
 
 /**
  * The HAProxy beside this process and the agent that keeps it on the plan: the part standalone mode and
- * fleet agents share. Either hsdo starts HAProxy, from a config that already holds every server of the
- * first plan, or ({@code fleet.haproxy-socket}) the user runs it and hsdo only drives its Runtime API.
+ * fleet agents share. Either hsdo runs HAProxy, or ({@code fleet.haproxy-socket}) the user runs it and hsdo
+ * only drives its Runtime API.
+ *
+ * <p>When hsdo runs it, it first adopts the HAProxy a previous hsdo left running in the runtime directory;
+ * only when there is none does it start one, from a config that already holds every server of the first
+ * plan. When hsdo stops, HAProxy keeps serving unless {@code haproxy.stop-with-hsdo} is set.
  */
 final class LocalHaproxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalHaproxy.class);
+
     private final Closer toClose = new Closer();
     private HaproxyProcess haproxy;
     private RuntimeApi api;
@@ -39,20 +47,42 @@ final class LocalHaproxy implements AutoCloseable {
         }
         RuntimePaths paths = RuntimePaths.in(config.haproxy().runtimeDir());
         Files.createDirectories(paths.runtimeDir());
-        String initial = ConfigRenderer.render(config, ZoneView.of(first, config, config.fleet().zone()), paths);
         haproxy = new HaproxyProcess(config.haproxy().binary(), paths);
-        haproxy.writeChecked(initial);
+        boolean adopted = haproxy.adopt();
+        // Closed last. By default HAProxy outlives hsdo, so that restarting hsdo never touches the data path.
+        if (config.haproxy().stopWithHsdo()) toClose.add(haproxy);
+        else toClose.add(haproxy::release);
+        String running;
+        if (adopted) {
+            // What the adopted HAProxy runs: the agent reloads only if the config beyond servers now differs,
+            // and brings the servers in step through the Runtime API from what HAProxy reports.
+            running = runningConfig(paths);
+        } else {
+            running = ConfigRenderer.render(config, ZoneView.of(first, config, config.fleet().zone()), paths);
+            haproxy.writeChecked(running);
+        }
         // A local socket answers in microseconds: two seconds without an answer means HAProxy is stuck.
         api = SocketRuntimeApi.of(paths.adminSocket().toString(), Duration.ofSeconds(2));
-        agent = new Agent(config, api, target(haproxy), paths, initial, clock, metrics);
+        agent = new Agent(config, api, target(haproxy), paths, running, clock, metrics);
         haproxy.addListener(n -> agent.haproxyRestarted());
-        toClose.add(haproxy);
-        haproxy.start();
+        if (!adopted) haproxy.start();
         // Closed before HAProxy stops: an open CLI session would keep the old worker alive.
         toClose.add(api);
         toClose.add(agent);
         agent.offer(first);
         agent.start();
+    }
+
+    // The config file the adopted HAProxy was started or last reloaded from, or null when it cannot be read
+    // (then the agent writes its own and reloads once, to be sure).
+    private static String runningConfig(RuntimePaths paths) {
+        try {
+            return Files.readString(paths.configFile());
+        } catch (IOException e) {
+            log.warn("cannot read {} of the adopted haproxy: {}; it will be reloaded with hsdo's", paths.configFile(),
+                    e.getMessage());
+            return null;
+        }
     }
 
     // The user runs HAProxy with their own config: the agent only talks to its Runtime API, and renders,
@@ -64,7 +94,10 @@ final class LocalHaproxy implements AutoCloseable {
         agent.start();
     }
 
-    /** Starts HAProxy on {@code first} and the agent's loop; on failure stops what it started and throws. */
+    /**
+     * Adopts the running HAProxy or starts one on {@code first}, and starts the agent's loop on {@code first};
+     * on failure stops what it started (an adopted HAProxy keeps running) and throws.
+     */
     static LocalHaproxy start(HsdoConfig config, Plan first, Clock clock, AgentMetrics metrics) throws Exception {
         LocalHaproxy l = new LocalHaproxy();
         try {
@@ -116,7 +149,7 @@ final class LocalHaproxy implements AutoCloseable {
         return api;
     }
 
-    /** Stops the agent, the CLI session and HAProxy, in that order. */
+    /** Stops the agent and the CLI session, then stops HAProxy or (by default) leaves it serving. */
     @Override
     public void close() {
         toClose.close();

@@ -63,6 +63,8 @@ final class QuickstartCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("HSDO_FRONTENDS_0_BIND", "127.0.0.1:" + frontendPort);
         env.put("HSDO_ADMIN_BIND", "127.0.0.1:" + admin);
+        // A demo leaves nothing behind: its HAProxy stops with it.
+        env.put("HSDO_HAPROXY_STOP_WITH_HSDO", "true");
         HsdoConfig config = ConfigLoader.load(configFile, env);
 
         Standalone s;

@@ -90,7 +90,7 @@ public final class Sidecar implements AutoCloseable {
         return parsed;
     }
 
-    /** Stops hsdo and its HAProxy, then frees the data directory. */
+    /** Stops hsdo (and its HAProxy only with {@code HSDO_HAPROXY_STOP_WITH_HSDO=true}), then frees the data directory. */
     @Override
     public void close() {
         standalone.close();

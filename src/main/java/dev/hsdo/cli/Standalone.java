@@ -50,6 +50,9 @@ public final class Standalone extends Node {
         agent = local.agent();
         haproxy = local.haproxy();
         store.watch(agent::offer);
+        // The controller's loop may have published while HAProxy started, before the watch above: hand the
+        // agent the plan in force now (it keeps the newest of what it is offered).
+        agent.offer(controller.current());
 
         startAdmin();
     }

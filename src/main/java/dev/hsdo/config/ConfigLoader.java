@@ -150,7 +150,7 @@ public final class ConfigLoader {
 
     private HaproxySettings haproxy(ConfigNode n) {
         n.checkKeys("binary", "runtime-dir", "maxconn", "threads", "log", "stats-bind", "health-bind", "timeouts",
-                "hard-stop-after");
+                "hard-stop-after", "stop-with-hsdo");
         String binary = n.string("binary", "haproxy");
         if (binary.isBlank()) n.fail("binary", "must not be empty");
         else if (binary.contains("/")) binary = resolve(n, "binary", binary).toString();
@@ -165,7 +165,8 @@ public final class ConfigLoader {
         t.checkKeys("connect", "client", "server");
         return new HaproxySettings(binary, runtimeDir, maxconn, threads, log, statsBind, healthBind,
                 t.duration("connect", Duration.ofSeconds(1), false), t.duration("client", Duration.ofSeconds(30), false),
-                t.duration("server", Duration.ofSeconds(2), false), n.duration("hard-stop-after", Duration.ofSeconds(30), false));
+                t.duration("server", Duration.ofSeconds(2), false), n.duration("hard-stop-after", Duration.ofSeconds(30), false),
+                n.bool("stop-with-hsdo", false));
     }
 
     private SourceConfig source(ConfigNode n, Map<String, String> names) {

@@ -17,8 +17,17 @@ import java.time.Duration;
  * @param timeoutClient  defaults timeout client
  * @param timeoutServer  defaults timeout server
  * @param hardStopAfter  global hard-stop-after: how long an old worker may keep connections after a reload
+ * @param stopWithHsdo   stop HAProxy when hsdo stops; false (the default) leaves it serving, and the next hsdo
+ *                       adopts it, so that restarting or upgrading hsdo never touches the data path
  */
 public record HaproxySettings(String binary, Path runtimeDir, int maxconn, int threads, String log, String statsBind,
                               String healthBind, Duration timeoutConnect, Duration timeoutClient, Duration timeoutServer,
-                              Duration hardStopAfter) {
+                              Duration hardStopAfter, boolean stopWithHsdo) {
+    /** Settings that leave HAProxy running when hsdo stops. */
+    public HaproxySettings(String binary, Path runtimeDir, int maxconn, int threads, String log, String statsBind,
+                           String healthBind, Duration timeoutConnect, Duration timeoutClient, Duration timeoutServer,
+                           Duration hardStopAfter) {
+        this(binary, runtimeDir, maxconn, threads, log, statsBind, healthBind, timeoutConnect, timeoutClient,
+                timeoutServer, hardStopAfter, false);
+    }
 }

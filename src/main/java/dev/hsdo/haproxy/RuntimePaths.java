@@ -32,6 +32,14 @@ public record RuntimePaths(Path runtimeDir, Path configFile, Path adminSocket, P
                 d.resolve("haproxy.pid"));
     }
 
+    /**
+     * Where HAProxy's own output (start-up alerts and warnings, a {@code stdout} log target) goes: a file,
+     * so that HAProxy can outlive hsdo, which passes the lines on to its log while it runs.
+     */
+    public Path outputFile() {
+        return runtimeDir.resolve("haproxy.out");
+    }
+
     private static void requireShort(String what, Path socket) {
         Objects.requireNonNull(socket, what);
         int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;

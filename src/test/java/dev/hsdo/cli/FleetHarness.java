@@ -81,7 +81,7 @@ final class FleetHarness implements AutoCloseable {
     /** The config text every member shares; the frontend port, fleet section and admin differ. */
     private String config(int frontend, String fleet, String admin) {
         return """
-                haproxy: {runtime-dir: ./run}
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
                 frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
                 backends: [{name: app, balance: uri, sources: [servers]%s}]
                 sources: [{name: servers, type: file, path: %s}]

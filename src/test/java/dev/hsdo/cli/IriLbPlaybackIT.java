@@ -126,6 +126,7 @@ class IriLbPlaybackIT {
         Path example = Path.of(System.getProperty("hsdo.repo", "."), "examples", "iri-lb.yaml");
         Map<String, String> env = Map.of(
                 "HSDO_HAPROXY_RUNTIME_DIR", dir.resolve("run").toString(),
+                "HSDO_HAPROXY_STOP_WITH_HSDO", "true",
                 "HSDO_FRONTENDS_0_BIND", "127.0.0.1:" + frontend,
                 "HSDO_SOURCES_0_ADDRESS", consul.address().toString(),
                 "HSDO_ADMIN_BIND", "",

@@ -79,7 +79,7 @@ class NodeOptionsPlaybackIT {
     private void start() throws Exception {
         frontend = Ports.free();
         Files.writeString(dir.resolve("hsdo.yaml"), """
-                haproxy: {runtime-dir: ./run}
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
                 frontends:
                   - {name: fe, bind: 127.0.0.1:%d}
                 backends:

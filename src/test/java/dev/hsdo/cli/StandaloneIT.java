@@ -91,6 +91,7 @@ class StandaloneIT {
         Files.writeString(config, """
                 haproxy:
                   runtime-dir: ./run
+                  stop-with-hsdo: true
                 frontends:
                   - {name: fe, bind: 127.0.0.1:%d, default-backend: app}
                 backends:

@@ -41,7 +41,7 @@ class TwoInstancesIT {
         Path home = Files.createDirectories(dir.resolve(name));
         int frontend = Ports.free();
         Files.writeString(home.resolve("hsdo.yaml"), """
-                haproxy: {runtime-dir: ./run}
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
                 frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
                 backends: [{name: app, balance: uri, sources: [servers]}]
                 sources: [{name: servers, type: file, path: servers.yaml}]

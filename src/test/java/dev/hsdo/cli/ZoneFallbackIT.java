@@ -48,7 +48,7 @@ class ZoneFallbackIT {
         int frontend = Ports.free();
         Path home = Files.createDirectories(dir.resolve("hsdo"));
         Files.writeString(home.resolve("hsdo.yaml"), """
-                haproxy: {runtime-dir: ./run}
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
                 frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
                 backends:
                   - {name: app, sources: [servers], zone: local, fallback: app-other,

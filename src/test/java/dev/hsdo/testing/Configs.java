@@ -23,8 +23,9 @@ public final class Configs {
 
     /** One http frontend on {@code frontendPort} to backend {@code app} (balance uri, consistent) fed by source {@code servers}. */
     public static HsdoConfig standard(Path dir, int frontendPort, Duration drain, double guard) {
+        // In-process tests stop HAProxy with hsdo (close()), so that nothing outlives them.
         HaproxySettings hp = new HaproxySettings("haproxy", dir.resolve("run"), 1000, 1, null, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5), true);
         HealthCheck hc = new HealthCheck(true, "GET", "/", Duration.ofSeconds(2), Duration.ofMillis(500),
                 Duration.ofSeconds(2), 2, 3, Duration.ofMillis(500));
         BackendConfig be = new BackendConfig("app", Mode.HTTP, "uri", "consistent", List.of("servers"), hc,

@@ -35,7 +35,8 @@ public final class Neighbors {
      */
     public static Map<String, String> env(Bind9 bind, String srv, int frontend, Path dataDir) {
         return Map.of("DISCOVERY_DNS_NAME", srv, "DISCOVERY_DNS_SERVERS", bind.server(), "DISCOVERY_DNS_REFRESH", "250ms",
-                "HAPROXY_BIND", "127.0.0.1:" + frontend, "HSDO_DATA_DIR", dataDir.toString(), "HSDO_ADMIN_BIND", "");
+                "HAPROXY_BIND", "127.0.0.1:" + frontend, "HSDO_DATA_DIR", dataDir.toString(), "HSDO_ADMIN_BIND", "",
+                "HSDO_HAPROXY_STOP_WITH_HSDO", "true");
     }
 
     /** Starts a sidecar from {@code env}. */

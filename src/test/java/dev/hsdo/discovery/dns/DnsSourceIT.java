@@ -95,7 +95,7 @@ class DnsSourceIT {
     /** hsdo standalone on {@code srv}, its frontend on a free port, removed servers deleted at once. */
     private Standalone hsdo(String srv, int frontend) throws Exception {
         Files.writeString(dir.resolve("hsdo.yaml"), """
-                haproxy: {runtime-dir: ./run}
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
                 frontends: [{name: fe, bind: "127.0.0.1:%d"}]
                 backends: [{name: app, sources: [peers], health-check: {inter: 500ms}}]
                 sources: [{name: peers, type: dns, srv: %s.svc.test., servers: ["%s"], refresh: 250ms}]
