@@ -1,0 +1,49 @@
+package dev.hsdo.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HAProxy that hsdo runs from {@code runtimeDir}, seen from outside through its pid file: hsdo leaves it
+ * running when it stops, so a test stops it by its PID when done ({@code running.add(new LeftHaproxy(dir))}
+ * before hsdo starts, so that it is closed after hsdo).
+ */
+record LeftHaproxy(Path runtimeDir) implements AutoCloseable {
+    /** The master the pid file names, if it is alive. */
+    Optional<ProcessHandle> master() {
+        try {
+            Path pidFile = runtimeDir.resolve("haproxy.pid");
+            if (!Files.exists(pidFile)) return Optional.empty();
+            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The master's pid, or -1 when none runs. */
+    long masterPid() {
+        return master().map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /** Kills the master and its workers by PID and waits until they are gone. */
+    @Override
+    public void close() throws Exception {
+        Optional<ProcessHandle> m = master();
+        if (m.isEmpty()) return;
+        List<ProcessHandle> all = new ArrayList<>(m.get().descendants().toList());
+        all.add(m.get());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("haproxy " + h.pid() + " of " + runtimeDir + " did not exit after SIGKILL", e);
+            }
+        }
+    }
+}
