@@ -412,6 +412,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void haproxyOutlivesHsdoUnlessStopWithHsdoIsSet() {
+        assertThat(parse(MINIMAL).haproxy().stopWithHsdo()).isFalse();
+        assertThat(parse(MINIMAL + "haproxy: {stop-with-hsdo: true}\n").haproxy().stopWithHsdo()).isTrue();
+        assertThat(parse(MINIMAL, Map.of("HSDO_HAPROXY_STOP_WITH_HSDO", "true")).haproxy().stopWithHsdo()).isTrue();
+    }
+
+    @Test
+    void stopWithHsdoMustBeTrueOrFalseInTheFileAndInItsVariable() {
+        assertThat(errors(MINIMAL + "haproxy: {stop-with-hsdo: maybe}\n")).containsExactly(
+                "hsdo.yaml: haproxy.stop-with-hsdo: invalid value 'maybe' (expected true or false)");
+        assertThat(errors(MINIMAL, Map.of("HSDO_HAPROXY_STOP_WITH_HSDO", "yes")))
+                .singleElement().asString().contains("HSDO_HAPROXY_STOP_WITH_HSDO").contains("'yes'");
+    }
+
+    @Test
     void environmentSetsAListOfNamesCommaSeparated() {
         HsdoConfig c = parse(MINIMAL + "  - {name: more, path: more.yaml}\n", Map.of("HSDO_BACKENDS_0_SOURCES", "servers, more"));
 

@@ -207,7 +207,9 @@ class HaproxyProcessIT {
     void startFromABrokenConfigFailsWithHaproxysMessageAndLeavesNothingRunning() throws Exception {
         haproxy.writeConfig(render(plan(1, o1)) + "\nbackend broken\n  bogus-keyword on\n");
 
-        assertThatThrownBy(haproxy::start).isInstanceOf(HaproxyException.class).hasMessageContaining("exited");
+        // What HAProxy printed reaches the caller, though its output goes to a file rather than to hsdo.
+        assertThatThrownBy(haproxy::start).isInstanceOf(HaproxyException.class).hasMessageContaining("exited")
+                .hasMessageContaining("bogus-keyword");
 
         assertThat(haproxy.pid()).isEqualTo(-1);
         assertThat(starts).isEmpty();
@@ -229,6 +231,57 @@ class HaproxyProcessIT {
         assertThat(Path.of("/proc/" + worker)).doesNotExist();
         assertThat(haproxy.pid()).isEqualTo(-1);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> starts.equals(List.of(1)));
+    }
+
+    @Test
+    void releasedHaproxyKeepsServingInASessionOfItsOwnAndIsAdoptedAndSupervisedByTheNextSupervisor() throws Exception {
+        haproxy.writeChecked(render(plan(1, o1, o2)));
+        haproxy.start();
+        long master = haproxy.pid();
+        long worker = haproxy.workerPid();
+        assertThat(session(master)).as("not in the session a terminal's Ctrl-C reaches").isNotEqualTo(session(ProcessHandle.current().pid()));
+
+        haproxy.release();
+
+        assertThat(ProcessHandle.of(master)).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
+        assertThat(get(binds.http(), "/after-release").statusCode()).isEqualTo(200);
+        List<Integer> nextStarts = new CopyOnWriteArrayList<>();
+        try (HaproxyProcess next = new HaproxyProcess("haproxy", RuntimePaths.in(dir), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Backoff.standard())) {
+            next.addListener(nextStarts::add);
+
+            assertThat(next.adopt()).isTrue();
+            assertThat(next.adopted()).isTrue();
+            assertThat(next.pid()).isEqualTo(master);
+            assertThat(next.workerPid()).isEqualTo(worker);
+
+            // Not its child: it still notices the master's death and starts a new one.
+            ProcessHandle.of(master).orElseThrow().destroyForcibly();
+            await().atMost(Duration.ofSeconds(3)).until(() -> nextStarts.contains(2) && TestHaproxy.answers(next.paths().adminSocket()));
+            assertThat(next.pid()).isPositive().isNotEqualTo(master);
+            assertThat(next.adopted()).isFalse();
+            assertThat(get(binds.http(), "/after-restart").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPidFileNamingAnotherProcessIsNotAdoptedAndANewHaproxyStarts() throws Exception {
+        assertThat(haproxy.adopt()).as("no pid file").isFalse();
+        // A pid file outlives its HAProxy, and its pid may be taken: here by the test's own JVM.
+        Files.writeString(haproxy.paths().pidFile(), ProcessHandle.current().pid() + "\n");
+
+        assertThat(haproxy.adopt()).isFalse();
+
+        haproxy.writeChecked(render(plan(1, o1)));
+        haproxy.start();
+        assertThat(starts).containsExactly(1);
+        assertThat(Files.readString(haproxy.paths().pidFile()).strip()).isEqualTo(Long.toString(haproxy.pid()));
+    }
+
+    private static String session(long pid) throws IOException {
+        // /proc/PID/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces, so split after ')'.
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
     }
 
     @Test
