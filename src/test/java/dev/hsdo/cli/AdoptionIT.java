@@ -1,7 +1,10 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.config.ConfigLoader;
+import dev.hsdo.testing.Bind9;
+import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.Http;
+import dev.hsdo.testing.Neighbors;
 import dev.hsdo.testing.Origins;
 import dev.hsdo.testing.Ports;
 import dev.hsdo.testing.Running;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +66,56 @@ class AdoptionIT {
         assertThat(second.haproxy().workerPid()).as("reloaded: a new worker runs the new timeout").isNotEqualTo(worker);
         assertThat(Files.readString(dir.resolve("run/haproxy.cfg"))).contains("timeout server 3s");
         assertThat(Http.get(frontend, "/after-reload")).isEqualTo("o1\n");
+    }
+
+    @Test
+    void sidecarLeavesItsHaproxyServingAndTheNextSidecarAdoptsIt() throws Exception {
+        Origins origins = running.add(Origins.start(dir, "n1"));
+        Bind9 bind = running.add(Bind9.start(dir.resolve("bind"), "svc.test",
+                List.of("n1 IN A 127.0.0.1", "_http._tcp.store IN SRV 10 50 " + origins.port("n1") + " n1")));
+        int frontend = Ports.free();
+        Map<String, String> env = new HashMap<>(Neighbors.env(bind, "_http._tcp.store.svc.test.", frontend, dir.resolve("data")));
+        env.remove("HSDO_HAPROXY_STOP_WITH_HSDO");
+        LeftHaproxy haproxy = running.add(new LeftHaproxy(dir.resolve("data/run")));
+        Sidecar first = running.add(Neighbors.start(env));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.standalone().agent().status().converged());
+        long master = haproxy.masterPid();
+
+        first.close();
+        assertThat(Http.get(frontend, "/while-down")).isEqualTo("n1\n");
+        Sidecar second = running.add(Neighbors.start(env));
+
+        assertThat(second.standalone().haproxy().adopted()).isTrue();
+        assertThat(second.standalone().haproxy().pid()).isEqualTo(master);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.standalone().agent().status().converged());
+        assertThat(Http.get(frontend, "/after")).isEqualTo("n1\n");
+    }
+
+    @Test
+    void fleetAgentLeavesItsHaproxyServingAndTheNextAgentAdoptsIt() throws Exception {
+        EtcdCluster etcd = running.add(EtcdCluster.start(dir.resolve("etcd"), 1));
+        int frontend = Ports.free();
+        Path c = dir.resolve("agent.yaml");
+        Files.writeString(c, """
+                haproxy: {runtime-dir: ./run}
+                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
+                backends: [{name: app, balance: uri, sources: [servers]}]
+                sources: [{name: servers, type: file, path: servers.yaml}]
+                admin: {bind: ""}
+                store: {type: etcd, endpoints: [%s]}
+                fleet: {agent-id: a1}
+                """.formatted(frontend, String.join(", ", etcd.endpoints())));
+        LeftHaproxy haproxy = running.add(new LeftHaproxy(dir.resolve("run")));
+        AgentNode first = running.add(AgentNode.start(ConfigLoader.load(c, Map.of()), Clock.systemUTC()));
+        long master = haproxy.masterPid();
+        assertThat(master).isPositive();
+
+        first.close();
+        assertThat(haproxy.masterPid()).as("left serving").isEqualTo(master);
+        AgentNode second = running.add(AgentNode.start(ConfigLoader.load(c, Map.of()), Clock.systemUTC()));
+
+        assertThat(second.status().get("haproxy")).asString().contains("pid=" + master);
+        assertThat(haproxy.masterPid()).isEqualTo(master);
     }
 
     @Test

@@ -128,6 +128,8 @@ class HaproxyOutlivesHsdoIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > afterRestart + 300);
         load.set(false);
         client.join(Duration.ofSeconds(10));
+        System.out.printf("hsdo restart under load: %d requests succeeded (%d while hsdo was down), %d failed%n",
+                ok.get(), afterRestart - duringDowntime, failures.size());
 
         assertThat(failures).as("requests failed across the restart (%d succeeded)", ok.get()).isEmpty();
         assertThat(second.output()).contains("adopted running haproxy: master " + master);

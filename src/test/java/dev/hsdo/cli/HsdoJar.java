@@ -104,13 +104,17 @@ final class HsdoJar {
             return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        /** Kills it with SIGKILL: no shutdown hook runs. */
-        void kill9() throws InterruptedException {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        /** Kills it with SIGKILL (no shutdown hook runs) and waits up to 10 s for it to exit. */
+        void kill9() {
+            try {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             if (process.isAlive()) kill9();
         }
     }

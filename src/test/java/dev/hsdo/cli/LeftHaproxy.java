@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HAProxy that hsdo runs from {@code runtimeDir}, seen from outside through its pid file: hsdo leaves it
@@ -32,7 +34,7 @@ record LeftHaproxy(Path runtimeDir) implements AutoCloseable {
 
     /** Kills the master and its workers by PID and waits until they are gone. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         Optional<ProcessHandle> m = master();
         if (m.isEmpty()) return;
         List<ProcessHandle> all = new ArrayList<>(m.get().descendants().toList());
@@ -41,8 +43,11 @@ record LeftHaproxy(Path runtimeDir) implements AutoCloseable {
         for (ProcessHandle h : all) {
             try {
                 h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 throw new IllegalStateException("haproxy " + h.pid() + " of " + runtimeDir + " did not exit after SIGKILL", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping haproxy " + h.pid(), e);
             }
         }
     }
