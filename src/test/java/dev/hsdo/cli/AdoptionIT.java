@@ -32,17 +32,7 @@ class AdoptionIT {
     final Running running = new Running();
 
     private Path config(int frontend, String timeoutServer) throws Exception {
-        Path c = dir.resolve("hsdo.yaml");
-        Files.writeString(c, """
-                haproxy: {runtime-dir: ./run, timeouts: {server: %s}}
-                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends:
-                  - {name: app, balance: uri, sources: [servers]}
-                sources: [{name: servers, type: file, path: servers.yaml}]
-                reconcile-interval: 1s
-                admin: {bind: ""}
-                """.formatted(timeoutServer, frontend));
-        return c;
+        return StandaloneYaml.write(dir, frontend, ", timeouts: {server: " + timeoutServer + "}");
     }
 
     @Test

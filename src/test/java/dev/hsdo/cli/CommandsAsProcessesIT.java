@@ -29,16 +29,7 @@ class CommandsAsProcessesIT {
     final Running running = new Running();
 
     private Path config(int frontend, String... servers) throws Exception {
-        Path c = dir.resolve("hsdo.yaml");
-        Files.writeString(c, """
-                haproxy: {runtime-dir: ./run}
-                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends:
-                  - {name: app, balance: uri, sources: [servers]}
-                sources: [{name: servers, type: file, path: servers.yaml}]
-                reconcile-interval: 1s
-                admin: {bind: ""}
-                """.formatted(frontend));
+        Path c = StandaloneYaml.write(dir, frontend, "");
         ServerFile.write(dir.resolve("servers.yaml"), List.of(servers));
         return c;
     }

@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,16 +56,7 @@ class HaproxyOutlivesHsdoIT {
     }
 
     private Path config(String extraHaproxy, String... servers) throws IOException {
-        Path c = dir.resolve("hsdo.yaml");
-        Files.writeString(c, """
-                haproxy: {runtime-dir: ./run%s}
-                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends:
-                  - {name: app, balance: uri, sources: [servers]}
-                sources: [{name: servers, type: file, path: servers.yaml}]
-                reconcile-interval: 1s
-                admin: {bind: ""}
-                """.formatted(extraHaproxy, frontend));
+        Path c = StandaloneYaml.write(dir, frontend, extraHaproxy);
         servers(servers);
         return c;
     }

@@ -53,17 +53,7 @@ class StandaloneStartIT {
                 """.formatted(launching, go));
         binary.toFile().setExecutable(true);
         int frontend = Ports.free();
-        Path config = dir.resolve("hsdo.yaml");
-        Files.writeString(config, """
-                haproxy: {runtime-dir: ./run, binary: "%s", stop-with-hsdo: true}
-                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends:
-                  - {name: app, balance: uri, sources: [servers]}
-                sources: [{name: servers, type: file, path: servers.yaml}]
-                reconcile-interval: 1s
-                admin: {bind: ""}
-                store: {type: file, path: ./state/plan.json}
-                """.formatted(binary, frontend));
+        Path config = StandaloneYaml.write(dir, frontend, ", binary: \"" + binary + "\", stop-with-hsdo: true");
         servers(origins, "o1");
 
         CompletableFuture<Standalone> starting = new CompletableFuture<>();
