@@ -69,7 +69,9 @@ final class LocalHaproxy implements AutoCloseable {
         // Closed before HAProxy stops: an open CLI session would keep the old worker alive.
         toClose.add(api);
         toClose.add(agent);
-        agent.offer(first);
+        // No plan yet (generation 0: nothing stored, nothing saved): an adopted HAProxy keeps the servers it
+        // has until the first real plan arrives, rather than being emptied.
+        if (!adopted || first.generation() > 0) agent.offer(first);
         agent.start();
     }
 

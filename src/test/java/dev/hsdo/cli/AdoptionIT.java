@@ -91,6 +91,8 @@ class AdoptionIT {
                 frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
                 backends: [{name: app, balance: uri, sources: [servers]}]
                 sources: [{name: servers, type: file, path: servers.yaml}]
+                reconcile-interval: 500ms
+                drain-period: 0s
                 admin: {bind: ""}
                 store: {type: etcd, endpoints: [%s]}
                 fleet: {agent-id: a1}
@@ -106,6 +108,34 @@ class AdoptionIT {
 
         assertThat(second.status().get("haproxy")).asString().contains("pid=" + master);
         assertThat(haproxy.masterPid()).isEqualTo(master);
+    }
+
+    @Test
+    void anAgentWithoutAnyPlanLeavesTheAdoptedHaproxyAndItsConfigAsTheyAre() throws Exception {
+        Origins origins = running.add(Origins.start(dir, "o1"));
+        ServerFile.write(dir.resolve("servers.yaml"), List.of("name: o1, address: 127.0.0.1, port: " + origins.port("o1")));
+        int frontend = Ports.free();
+        running.add(new LeftHaproxy(dir.resolve("run")));
+        Standalone standalone = running.add(Standalone.start(ConfigLoader.load(config(frontend, "2s"), Map.of()), Clock.systemUTC()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> standalone.agent().status().converged());
+        standalone.close();
+        EtcdCluster etcd = running.add(EtcdCluster.start(dir.resolve("etcd"), 1));
+        Path c = dir.resolve("agent.yaml");
+        // The same HAProxy, now under an agent whose store holds no plan yet (a new or wiped store).
+        Files.writeString(c, Files.readString(dir.resolve("hsdo.yaml")) + """
+                drain-period: 0s
+                store: {type: etcd, endpoints: [%s]}
+                fleet: {agent-id: a1}
+                """.formatted(String.join(", ", etcd.endpoints())));
+
+        AgentNode agent = running.add(AgentNode.start(ConfigLoader.load(c, Map.of()), Clock.systemUTC()));
+
+        assertThat(agent.plan().generation()).isZero();
+        // Until a plan arrives, nothing is taken away: not the servers, not their lines in the config file
+        // that a restart of HAProxy would start from.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+                Files.readString(dir.resolve("run/haproxy.cfg")).contains("server o1 127.0.0.1:" + origins.port("o1"))
+                        && Http.get(frontend, "/k").equals("o1\n"));
     }
 
     @Test

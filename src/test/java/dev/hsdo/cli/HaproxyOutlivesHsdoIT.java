@@ -11,12 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -140,7 +134,7 @@ class HaproxyOutlivesHsdoIT {
 
         assertThat(second.output()).contains("adopted running haproxy: master " + master);
         assertThat(haproxy.masterPid()).as("no new master").isEqualTo(master);
-        assertThat(cli(dir.resolve("run/admin.sock"), "show servers state app"))
+        assertThat(haproxy.cli("show servers state app"))
                 .contains(" o1 127.0.0.1 ").contains(" o2 127.0.0.1 ");
     }
 
@@ -169,15 +163,5 @@ class HaproxyOutlivesHsdoIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !master.isAlive());
         assertThat(Http.canConnect(frontend)).as("frontend closed").isFalse();
-    }
-
-    // One command on HAProxy's admin socket, independent of hsdo's client.
-    private static String cli(Path socket, String command) {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

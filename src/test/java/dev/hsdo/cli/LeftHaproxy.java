@@ -1,6 +1,12 @@
 package dev.hsdo.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +36,16 @@ record LeftHaproxy(Path runtimeDir) implements AutoCloseable {
     /** The master's pid, or -1 when none runs. */
     long masterPid() {
         return master().map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /** One command on its admin socket ({@code run/admin.sock}), independent of hsdo's client; the whole answer. */
+    String cli(String command) {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(runtimeDir.resolve("admin.sock")))) {
+            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("haproxy admin socket of " + runtimeDir + ": " + command, e);
+        }
     }
 
     /** Kills the master and its workers by PID and waits until they are gone. */
