@@ -35,6 +35,17 @@ class AdoptionIT {
         return StandaloneYaml.write(dir, frontend, ", timeouts: {server: " + timeoutServer + "}");
     }
 
+    // A fleet agent's config: the standalone one plus the store and the agent's id.
+    private Path agentConfig(Path standalone, EtcdCluster etcd) throws Exception {
+        Path c = dir.resolve("agent.yaml");
+        Files.writeString(c, Files.readString(standalone) + """
+                drain-period: 0s
+                store: {type: etcd, endpoints: [%s]}
+                fleet: {agent-id: a1}
+                """.formatted(String.join(", ", etcd.endpoints())));
+        return c;
+    }
+
     @Test
     void adoptedHaproxyIsReloadedHitlesslyWhenTheConfigBeyondServersChangedWhileHsdoWasDown() throws Exception {
         Origins origins = running.add(Origins.start(dir, "o1"));
@@ -85,18 +96,7 @@ class AdoptionIT {
     void fleetAgentLeavesItsHaproxyServingAndTheNextAgentAdoptsIt() throws Exception {
         EtcdCluster etcd = running.add(EtcdCluster.start(dir.resolve("etcd"), 1));
         int frontend = Ports.free();
-        Path c = dir.resolve("agent.yaml");
-        Files.writeString(c, """
-                haproxy: {runtime-dir: ./run}
-                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: app}]
-                backends: [{name: app, balance: uri, sources: [servers]}]
-                sources: [{name: servers, type: file, path: servers.yaml}]
-                reconcile-interval: 500ms
-                drain-period: 0s
-                admin: {bind: ""}
-                store: {type: etcd, endpoints: [%s]}
-                fleet: {agent-id: a1}
-                """.formatted(frontend, String.join(", ", etcd.endpoints())));
+        Path c = agentConfig(StandaloneYaml.write(dir, frontend, ""), etcd);
         LeftHaproxy haproxy = running.add(new LeftHaproxy(dir.resolve("run")));
         AgentNode first = running.add(AgentNode.start(ConfigLoader.load(c, Map.of()), Clock.systemUTC()));
         long master = haproxy.masterPid();
@@ -120,13 +120,8 @@ class AdoptionIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> standalone.agent().status().converged());
         standalone.close();
         EtcdCluster etcd = running.add(EtcdCluster.start(dir.resolve("etcd"), 1));
-        Path c = dir.resolve("agent.yaml");
         // The same HAProxy, now under an agent whose store holds no plan yet (a new or wiped store).
-        Files.writeString(c, Files.readString(dir.resolve("hsdo.yaml")) + """
-                drain-period: 0s
-                store: {type: etcd, endpoints: [%s]}
-                fleet: {agent-id: a1}
-                """.formatted(String.join(", ", etcd.endpoints())));
+        Path c = agentConfig(dir.resolve("hsdo.yaml"), etcd);
 
         AgentNode agent = running.add(AgentNode.start(ConfigLoader.load(c, Map.of()), Clock.systemUTC()));
 
