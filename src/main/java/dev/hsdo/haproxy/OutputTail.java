@@ -13,31 +13,42 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
- * Follows the file HAProxy writes its output to and passes every line to hsdo's log ({@code [ALERT]} as an
- * error, {@code [WARNING]} as a warning). HAProxy writes to a file rather than to a pipe to hsdo so that it
- * can outlive hsdo: a pipe whose reader died would fail HAProxy's writes.
+ * Follows the file HAProxy writes its output to and passes every complete line on, by default to hsdo's log
+ * ({@code [ALERT]} as an error, {@code [WARNING]} as a warning). HAProxy writes to a file rather than to a
+ * pipe to hsdo so that it can outlive hsdo: a pipe whose reader died would fail HAProxy's writes.
  *
- * <p>HAProxy appends ({@code O_APPEND}), so once the file is larger than {@link #MAX_BYTES} and read to
+ * <p>HAProxy appends ({@code O_APPEND}), so once the file is larger than the limit (8 MiB) and read to
  * its end, it is truncated: writes carry on at the new end, and a log target of {@code stdout} cannot fill
  * the disk while hsdo runs.
  */
 final class OutputTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaproxyProcess.class);
-    static final long MAX_BYTES = 8L * 1024 * 1024;
+    private static final long MAX_BYTES = 8L * 1024 * 1024;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int CHUNK = 64 * 1024;
 
     private final Path file;
+    private final long maxBytes;
+    private final Consumer<String> lines;
     // guarded by this: how far the file was read and passed on, and the bytes of a line not yet ended
     private long position;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private Thread thread;
     private volatile boolean closed;
 
+    /** Follows {@code file} into hsdo's log. */
     OutputTail(Path file) {
+        this(file, MAX_BYTES, OutputTail::log);
+    }
+
+    /** Follows {@code file}, passing each line to {@code lines} and truncating it past {@code maxBytes}. */
+    OutputTail(Path file, long maxBytes, Consumer<String> lines) {
         this.file = file;
+        this.maxBytes = maxBytes;
+        this.lines = lines;
     }
 
     /** The file's current size: where the output of a process started now begins. */
@@ -69,7 +80,7 @@ final class OutputTail implements AutoCloseable {
                 position += n;
                 emitLines(buffer.array(), n);
             }
-            if (position > MAX_BYTES) {
+            if (position > maxBytes) {
                 ch.truncate(0);
                 position = 0;
             }
@@ -104,11 +115,14 @@ final class OutputTail implements AutoCloseable {
             }
             String line = partial.toString(StandardCharsets.UTF_8);
             partial.reset();
-            if (line.isBlank()) continue;
-            if (line.startsWith("[ALERT]")) log.error("haproxy: {}", line);
-            else if (line.startsWith("[WARNING]")) log.warn("haproxy: {}", line);
-            else log.info("haproxy: {}", line);
+            if (!line.isBlank()) lines.accept(line);
         }
+    }
+
+    private static void log(String line) {
+        if (line.startsWith("[ALERT]")) log.error("haproxy: {}", line);
+        else if (line.startsWith("[WARNING]")) log.warn("haproxy: {}", line);
+        else log.info("haproxy: {}", line);
     }
 
     private void run() {
