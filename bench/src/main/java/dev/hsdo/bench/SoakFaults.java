@@ -127,15 +127,26 @@ final class SoakFaults {
 
     private static String freezeAgent(SoakFleet f, HsdoProc agent, Duration slot) throws Exception {
         Duration frozen = clamp(slot, 0.1, 3, 10);
-        if (!agent.signal("STOP")) return "NOT INJECTED: SIGSTOP to " + agent + " failed";
+        // One change while it is stopped, so that it has something to catch up on.
+        f.churn.pause();
         try {
-            Thread.sleep(frozen);
+            if (!agent.signal("STOP")) return "NOT INJECTED: SIGSTOP to " + agent + " failed";
+            long t0 = System.nanoTime();
+            double others;
+            try {
+                f.churn.changeOnce();
+                List<HsdoProc> rest = f.agents.stream().filter(a -> a != agent).toList();
+                others = f.awaitSettled(rest, frozen);
+                Thread.sleep(Math.max(0, frozen.toMillis() - (System.nanoTime() - t0) / 1_000_000));
+            } finally {
+                agent.signal("CONT");
+            }
+            double caught = f.awaitSettled(List.of(agent), BOUND);
+            return agent + " stopped (SIGSTOP) for " + frozen.toSeconds() + " s; a servers-file change made meanwhile was served by"
+                    + " the other agents after " + secs(others) + " and by " + agent + " " + secs(caught) + " after SIGCONT";
         } finally {
-            agent.signal("CONT");
+            f.churn.resume();
         }
-        double caught = f.awaitSettled(List.of(agent), BOUND);
-        return agent + " stopped (SIGSTOP) for " + frozen.toSeconds() + " s; served the expected servers " + secs(caught)
-                + " after SIGCONT";
     }
 
     private static String etcdDown(SoakFleet f, HsdoProc agent, Duration slot) throws Exception {
