@@ -28,7 +28,7 @@ final class Agreement {
 
     private Agreement() {}
 
-    /** Sends {@code uris} URIs through every frontend, 8 requests at a time. */
+    /** Sends {@code uris} URIs through every frontend, 8 requests at a time, for at most a minute. */
     static Result probe(List<Integer> frontends, int uris) throws Exception {
         List<String> paths = new ArrayList<>();
         for (int k = 0; k < uris / 2; k++) {
@@ -36,6 +36,8 @@ final class Agreement {
             paths.add("/d/" + k);
         }
         Semaphore permits = new Semaphore(8);
+        // Bounded even when a frontend accepts and never answers: what is not sent by then counts as "skipped".
+        long deadline = System.nanoTime() + 60_000_000_000L;
         List<List<Future<RawHttp.Answer>>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int port : frontends) {
@@ -44,6 +46,7 @@ final class Agreement {
                     row.add(pool.submit(() -> {
                         permits.acquire();
                         try {
+                            if (System.nanoTime() > deadline) return new RawHttp.Answer(0, "skipped");
                             return RawHttp.get(port, path);
                         } finally {
                             permits.release();

@@ -133,17 +133,20 @@ final class SoakFaults {
             if (!agent.signal("STOP")) return "NOT INJECTED: SIGSTOP to " + agent + " failed";
             long t0 = System.nanoTime();
             double others;
+            boolean behind;
             try {
-                f.churn.changeOnce();
+                java.util.Set<Integer> want = f.churn.changeOnce();
                 List<HsdoProc> rest = f.agents.stream().filter(a -> a != agent).toList();
                 others = f.awaitSettled(rest, frozen);
                 Thread.sleep(Math.max(0, frozen.toMillis() - (System.nanoTime() - t0) / 1_000_000));
+                behind = !want.equals(agent.serving(Churn.BACKEND));
             } finally {
                 agent.signal("CONT");
             }
             double caught = f.awaitSettled(List.of(agent), BOUND);
             return agent + " stopped (SIGSTOP) for " + frozen.toSeconds() + " s; a servers-file change made meanwhile was served by"
-                    + " the other agents after " + secs(others) + " and by " + agent + " " + secs(caught) + " after SIGCONT";
+                    + " the other agents after " + secs(others) + " and by " + agent + (behind ? "" : " (already before SIGCONT)")
+                    + " " + secs(caught) + " after SIGCONT";
         } finally {
             f.churn.resume();
         }
