@@ -39,7 +39,6 @@ final class HsdoProc {
     final int frontend;
     private final List<String> command;
     private volatile Child child;
-    private int starts;
 
     HsdoProc(String name, String role, Path dir, int adminPort, int frontend, List<String> java, Path jar) {
         this.name = name;
@@ -52,10 +51,6 @@ final class HsdoProc {
         this.command = List.copyOf(c);
     }
 
-    boolean isAgent() {
-        return role.equals("agent");
-    }
-
     /** Starts the process; returns the seconds until its admin API accepted connections. */
     double start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
@@ -63,14 +58,12 @@ final class HsdoProc {
         // Only the launcher's variables: any other HSDO_ variable would be read as a config override.
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("HSDO_") && !k.equals("HSDO_LOG_LEVEL"));
-        child = Child.start(pb, dir.resolve("hsdo.log"), adminPort, START_BOUND);
-        starts++;
+        try {
+            child = Child.start(pb, dir.resolve("hsdo.log"), adminPort, START_BOUND);
+        } catch (IOException e) {
+            throw new IOException(name + " (hsdo " + role + ") " + e.getMessage().substring(e.getMessage().indexOf("did not start")), e);
+        }
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    /** How many times it was started. */
-    int starts() {
-        return starts;
     }
 
     boolean alive() {

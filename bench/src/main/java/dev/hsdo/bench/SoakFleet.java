@@ -84,11 +84,26 @@ final class SoakFleet implements AutoCloseable {
         churn = new Churn(servers, fileOrigins.subList(0, 4), fileOrigins.subList(4, FILE_ORIGINS), agents, 60_000, slot);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Double>> started = new ArrayList<>();
-            for (HsdoProc n : all()) started.add(pool.submit(n::start));
+            for (HsdoProc n : all()) started.add(pool.submit(() -> startPatiently(n)));
             for (Future<Double> s : started) s.get();
         }
         if (awaitSettled(agents, Duration.ofSeconds(60)) < 0)
             throw new IOException("the agents did not serve both backends within 60 s of starting: " + servingSummary());
+    }
+
+    // At set-up a process that exits (e.g. the store slow to answer its first read) is started again, twice at
+    // most, and said so: the run measures faults, and a failed start is itself worth knowing.
+    private static double startPatiently(HsdoProc n) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return n.start();
+            } catch (IOException e) {
+                if (attempt == 3) throw e;
+                String m = e.getMessage().strip();
+                System.out.println("set-up: " + m.substring(0, m.indexOf(':') + 1) + " ... " + m.substring(m.lastIndexOf('\n') + 1)
+                        + "; starting it again");
+            }
+        }
     }
 
     private HsdoProc node(String name, String role, String fleet, int admin, int frontend, int agentFrontend, Path servers,

@@ -53,10 +53,6 @@ final class Traffic implements AutoCloseable {
             return n;
         }
 
-        synchronized long failed(int frontend) {
-            return failed[frontend];
-        }
-
         synchronized long misrouted() {
             return misrouted;
         }
