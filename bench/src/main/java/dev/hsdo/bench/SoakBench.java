@@ -87,7 +87,8 @@ public final class SoakBench {
             double minutesRun = (System.nanoTime() - runStart) / 60e9;
             String leftBehind = stopHsdo(fleet);
             System.out.println();
-            System.out.println(report(machine, minutes, minutesRun, aborted, rows, fleet.churn.samples(), use, slots, leftBehind));
+            System.out.println(report(machine, minutes, minutesRun, aborted, fleet.setupNotes, rows, fleet.churn.samples(), use, slots,
+                    leftBehind));
         }
         int swept = Procs.sweep(dir);
         if (swept > 0) System.out.println("soak: killed " + swept + " processes left running under " + dir);
@@ -159,7 +160,7 @@ public final class SoakBench {
         return left.isEmpty() ? "none" : String.join(", ", left);
     }
 
-    private static String report(String machine, int minutes, double minutesRun, boolean aborted, List<Row> rows,
+    private static String report(String machine, int minutes, double minutesRun, boolean aborted, List<String> setup, List<Row> rows,
                                  List<Churn.Sample> samples, Usage use, int slots, String leftBehind) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "### Soak run (`bench/run soak %d`): %.1f min of faults%s%n%n", minutes, minutesRun,
@@ -170,6 +171,7 @@ public final class SoakBench {
                 + "Checkpoint after each fault: wait until every agent serves what the servers file and the SRV record say"
                 + " (up to %d s), then send %d URIs through each frontend and count those answered by the same origin on all three.%n%n",
                 RATE, SETTLE.toSeconds(), URIS));
+        if (!setup.isEmpty()) b.append("At set-up: ").append(String.join("; ", setup)).append(".\n\n");
         b.append("| # | fault | what happened | failed requests | servers-file changes in the slot | settled | agreement | HAProxy masters |\n");
         b.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         long failed = 0, sent = 0;

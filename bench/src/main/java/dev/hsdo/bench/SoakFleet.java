@@ -35,6 +35,8 @@ final class SoakFleet implements AutoCloseable {
     Named named;
     EtcdTrio etcd;
     Churn churn;
+    /** What went wrong while starting, in the order it happened. */
+    final List<String> setupNotes = java.util.Collections.synchronizedList(new ArrayList<>());
     // Guarded by this: the ports the SRV record lists now.
     private final Set<Integer> dnsExpected = new TreeSet<>();
 
@@ -93,15 +95,16 @@ final class SoakFleet implements AutoCloseable {
 
     // At set-up a process that exits (e.g. the store slow to answer its first read) is started again, twice at
     // most, and said so: the run measures faults, and a failed start is itself worth knowing.
-    private static double startPatiently(HsdoProc n) throws Exception {
+    private double startPatiently(HsdoProc n) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
                 return n.start();
             } catch (IOException e) {
                 if (attempt == 3) throw e;
                 String m = e.getMessage().strip();
-                System.out.println("set-up: " + m.substring(0, m.indexOf(':') + 1) + " ... " + m.substring(m.lastIndexOf('\n') + 1)
-                        + "; starting it again");
+                String note = m.substring(0, m.indexOf(':') + 1) + " ... " + m.substring(m.lastIndexOf('\n') + 1) + "; started again";
+                setupNotes.add(note);
+                System.out.println("set-up: " + note);
             }
         }
     }
@@ -283,7 +286,7 @@ final class SoakFleet implements AutoCloseable {
     }
 
     static String secs(double s) {
-        return s < 0 ? "not within the bound" : String.format(Locale.ROOT, "%.1f s", s);
+        return s < 0 ? "not within the bound" : String.format(Locale.ROOT, s < 10 ? "%.2f s" : "%.1f s", s);
     }
 
     /** Stops the hsdo processes (SIGTERM), then everything else, then any process left behind under {@link #dir}. */
