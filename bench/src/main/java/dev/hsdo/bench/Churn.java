@@ -19,7 +19,10 @@ final class Churn implements AutoCloseable {
     static final String BACKEND = "files";
     static final long POLL_MS = 20;
 
-    /** One change: the slot it was made in, whether a fault was in progress, and its convergence time (-1: timed out). */
+    /**
+     * One change: the slot it was made in, whether a fault was being injected at any time while it was measured, and
+     * its convergence time (-1: timed out).
+     */
     record Sample(int slot, boolean duringFault, double ms) {}
 
     private final Path file;
@@ -33,6 +36,7 @@ final class Churn implements AutoCloseable {
     private final Set<Integer> current = new TreeSet<>();
     private final Thread thread;
     private volatile boolean duringFault;
+    private volatile int faultsBegun;
     // Guarded by this: whether changes may run, and whether one is being measured.
     private boolean paused;
     private boolean measuring;
@@ -57,6 +61,7 @@ final class Churn implements AutoCloseable {
 
     /** Marks the changes from now on as made during a fault (true) or outside one. */
     void duringFault(boolean during) {
+        if (during) faultsBegun++; // only the orchestrating thread calls this
         duringFault = during;
     }
 
@@ -118,6 +123,7 @@ final class Churn implements AutoCloseable {
                 Set<Integer> want;
                 int s;
                 boolean fault;
+                int begun;
                 long t0;
                 synchronized (this) {
                     while (paused && running) wait();
@@ -127,6 +133,7 @@ final class Churn implements AutoCloseable {
                     t0 = System.nanoTime();
                     s = slot.getAsInt();
                     fault = duringFault;
+                    begun = faultsBegun;
                 }
                 double ms;
                 try {
@@ -137,6 +144,7 @@ final class Churn implements AutoCloseable {
                         notifyAll();
                     }
                 }
+                fault |= duringFault || faultsBegun != begun;
                 synchronized (this) {
                     samples.add(new Sample(s, fault, ms));
                 }

@@ -25,7 +25,7 @@ public final class SoakBench {
 
     /** One slot's results. */
     private record Row(int slot, String fault, String note, Traffic.Tally traffic, double settled, Agreement.Result agreement,
-                       String masters, String convergence) {}
+                       String masters) {}
 
     private SoakBench() {}
 
@@ -135,7 +135,7 @@ public final class SoakBench {
                 t.describe(fleet.agents.stream().map(a -> a.name).toList()), convergence,
                 settled < 0 ? "NOT settled in " + SETTLE.toSeconds() + " s (" + summary + ")" : "settled in " + SoakFleet.secs(settled),
                 agreement, masters, use.slotLine(s));
-        return new Row(s, name, note, t, settled, agreement, masters, convergence);
+        return new Row(s, name, note, t, settled, agreement, masters);
     }
 
     // E.g. "12, slowest 230 ms" or "3, 1 not converged".
@@ -172,14 +172,15 @@ public final class SoakBench {
                 + " (up to %d s), then send %d URIs through each frontend and count those answered by the same origin on all three.%n%n",
                 RATE, SETTLE.toSeconds(), URIS));
         if (!setup.isEmpty()) b.append("At set-up: ").append(String.join("; ", setup)).append(".\n\n");
-        b.append("| # | fault | what happened | failed requests | servers-file changes in the slot | settled | agreement | HAProxy masters |\n");
+        b.append("| # | fault | what happened | failed requests | servers-file changes made in the slot | settled | agreement | HAProxy masters |\n");
         b.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         long failed = 0, sent = 0;
         for (Row r : rows) {
             failed += r.traffic().failed();
             sent += r.traffic().sent();
             b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %.1f %%%s | %s |%n", r.slot(), r.fault(),
-                    r.note().isEmpty() ? "—" : r.note().replace("|", "/"), failedCell(r.traffic()), r.convergence(),
+                    r.note().isEmpty() ? "—" : r.note().replace("|", "/"), failedCell(r.traffic()),
+                    convergence(samples.stream().filter(x -> x.slot() == r.slot()).toList()),
                     r.settled() < 0 ? "**no**" : SoakFleet.secs(r.settled()), r.agreement().percent(),
                     r.agreement().failed() > 0 ? " (" + r.agreement().failed() + " non-200)" : "", r.masters()));
         }
@@ -188,8 +189,8 @@ public final class SoakBench {
         b.append("Convergence: a change of the servers file (one server added or removed, a random 1–3 s apart) until the"
                 + " last agent's HAProxy serves the new set (`show servers state`, polled every " + Churn.POLL_MS + " ms):\n\n");
         b.append("| changes | count | p50 | p99 | max | not converged within 60 s |\n| --- | --- | --- | --- | --- | --- |\n");
-        b.append(convergenceRow("outside fault injection", samples.stream().filter(x -> !x.duringFault()).toList()));
-        b.append(convergenceRow("while a fault was being injected", samples.stream().filter(Churn.Sample::duringFault).toList()));
+        b.append(convergenceRow("no fault injected while measured", samples.stream().filter(x -> !x.duringFault()).toList()));
+        b.append(convergenceRow("a fault injected while measured", samples.stream().filter(Churn.Sample::duringFault).toList()));
         b.append(convergenceRow("all", samples));
         b.append("\nResources of the hsdo processes (`/proc`, sampled every 5 s; CPU in % of one core; a restarted process"
                 + " starts a new series):\n\n");
