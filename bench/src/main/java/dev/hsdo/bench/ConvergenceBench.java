@@ -162,7 +162,7 @@ public final class ConvergenceBench {
     }
 
     /** Replaces the servers file the way an operator's tool would: aside, then rename. */
-    private static void writeServers(Path file, List<Integer> ports) throws IOException {
+    static void writeServers(Path file, List<Integer> ports) throws IOException {
         StringBuilder b = new StringBuilder("servers:\n");
         for (int p : ports) b.append("  - {address: 127.0.0.1, port: ").append(p).append("}\n");
         Path tmp = Files.createTempFile(file.getParent(), ".servers", ".tmp");

@@ -87,6 +87,10 @@ final class Named implements AutoCloseable {
         }
     }
 
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
     void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
