@@ -10,6 +10,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +22,9 @@ import java.util.concurrent.TimeoutException;
  * A fleet over etcd (v3 API): one client for the plan, the leader key and the agent keys, all under
  * {@code prefix}:
  * <pre>
- *   PREFIX/plan         the plan, gzip-compressed JSON (one key: written and read whole)
+ *   PREFIX/plan         the plan, gzip-compressed JSON with its store epoch (one key: written and read whole)
  *   PREFIX/generation   its generation in decimal, the compare-and-set target
+ *   PREFIX/epoch        the store epoch in decimal (milliseconds since 1970 when the store was written empty)
  *   PREFIX/leader       the leading controller's id, attached to its lease
  *   PREFIX/agents/ID    each agent's report, attached to that agent's lease
  * </pre>
@@ -41,6 +43,13 @@ public final class EtcdFleetStore implements FleetStore {
      * @param resyncPeriod how often the plan is re-read besides the watch (catch-up after a lost stream)
      */
     public EtcdFleetStore(List<String> endpoints, String prefix, Duration timeout, Duration resyncPeriod) {
+        this(endpoints, prefix, timeout, resyncPeriod, Clock.systemUTC());
+    }
+
+    /**
+     * As above, with the clock that dates a new store epoch (a write into an empty store).
+     */
+    public EtcdFleetStore(List<String> endpoints, String prefix, Duration timeout, Duration resyncPeriod, Clock clock) {
         if (endpoints.isEmpty()) throw new IllegalArgumentException("etcd: at least one endpoint is required");
         this.client = Client.builder().endpoints(endpoints.toArray(String[]::new))
                 // Fail fast while a node is down so the request is retried on another, within our timeout.
@@ -52,7 +61,7 @@ public final class EtcdFleetStore implements FleetStore {
                 .build();
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         this.timeout = timeout;
-        this.plans = new EtcdPlanStore(client, key("/plan"), key("/generation"), timeout, resyncPeriod);
+        this.plans = new EtcdPlanStore(client, key("/plan"), key("/generation"), key("/epoch"), key("/leader"), timeout, resyncPeriod, clock);
     }
 
     @Override

@@ -73,20 +73,20 @@ class DynamoFleetStoreIT {
         assertThat(PlanJson.write(big).length()).as("the plan's JSON is far beyond one 400 KB item").isGreaterThan(4_000_000);
         String prefix = freshPrefix();
         try (DynamoFleetStore writer = fleet(prefix); DynamoFleetStore reader = fleet(prefix)) {
-            writer.plans().publish(big, 0);
-            assertThat(reader.plans().current()).contains(big);
+            Plan stored = writer.plans().publish(big, 0);
+            assertThat(reader.plans().current()).contains(stored);
         }
         String chunked = freshPrefix();
         try (DynamoFleetStore writer = fleet(chunked, Clock.systemUTC(), 16 * 1024);
              DynamoFleetStore reader = fleet(chunked)) {
             List<Plan> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(seen::add);
-            writer.plans().publish(big, 0);
+            Plan stored = writer.plans().publish(big, 0);
             assertThat(chunkItems(writer, chunked)).isGreaterThan(5);
             await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
-            assertThat(seen).containsExactly(big);
+            assertThat(seen).containsExactly(stored);
 
-            Plan next = Plans.of(2, 9_999);
+            Plan next = Plans.of(2, 9_999).withEpoch(stored.epoch());
             writer.plans().publish(next, 1);
             assertThat(reader.plans().current()).contains(next);
             assertThat(chunkItems(writer, chunked)).as("the replaced generation's chunks are gone")
@@ -98,14 +98,14 @@ class DynamoFleetStoreIT {
     void writerExpectingAnOlderGenerationCannotOverwriteANewerPlanNorDamageIt() throws Exception {
         String prefix = freshPrefix();
         try (DynamoFleetStore a = fleet(prefix, Clock.systemUTC(), 2048); DynamoFleetStore b = fleet(prefix, Clock.systemUTC(), 2048)) {
-            a.plans().publish(Plans.of(1, 10), 0);
-            b.plans().publish(Plans.of(2, 200), 1);
+            long epoch = a.plans().publish(Plans.of(1, 10), 0).epoch();
+            Plan second = b.plans().publish(Plans.of(2, 200).withEpoch(epoch), 1);
             // a lost the race for generation 2: its chunks go, b's stay readable.
-            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 300), 1))
+            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 300).withEpoch(epoch), 1))
                     .isInstanceOf(StoreException.Conflict.class)
                     .hasMessageContaining("stored generation is 2, expected 1");
             assertThatThrownBy(() -> a.plans().publish(Plans.of(1, 3), 0)).isInstanceOf(StoreException.Conflict.class);
-            assertThat(fleet(prefix).plans().current()).contains(Plans.of(2, 200));
+            assertThat(fleet(prefix).plans().current()).contains(second);
         }
     }
 
@@ -115,14 +115,14 @@ class DynamoFleetStoreIT {
         try (DynamoFleetStore writer = fleet(prefix); DynamoFleetStore reader = fleet(prefix)) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(p -> seen.add(p.generation()));
-            writer.plans().publish(Plans.of(1, 3), 0);
+            long epoch = writer.plans().publish(Plans.of(1, 3), 0).epoch();
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(1L));
 
             dynamo.stop();
-            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4), 1)).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("dynamodb " + TABLE);
             dynamo.startServer();
-            writer.plans().publish(Plans.of(2, 4), 1);
+            writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(2L));
             assertThat(seen).containsExactly(1L, 2L);
         }

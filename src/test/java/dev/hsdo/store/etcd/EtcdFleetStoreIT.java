@@ -57,8 +57,7 @@ class EtcdFleetStoreIT {
         try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
             List<Plan> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(seen::add);
-            Plan big = Plans.of(1, 10_000);
-            writer.plans().publish(big, 0);
+            Plan big = writer.plans().publish(Plans.of(1, 10_000), 0);
             assertThat(reader.plans().current()).contains(big);
             await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
             assertThat(seen).containsExactly(big);
@@ -69,9 +68,9 @@ class EtcdFleetStoreIT {
     void writerExpectingAnOlderGenerationCannotOverwriteANewerPlan() throws Exception {
         String prefix = freshPrefix();
         try (EtcdFleetStore a = fleet(prefix); EtcdFleetStore b = fleet(prefix)) {
-            a.plans().publish(Plans.of(1, 1), 0);
-            b.plans().publish(Plans.of(2, 2), 1);
-            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 3), 1))
+            long epoch = a.plans().publish(Plans.of(1, 1), 0).epoch();
+            b.plans().publish(Plans.of(2, 2).withEpoch(epoch), 1);
+            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 3).withEpoch(epoch), 1))
                     .isInstanceOf(StoreException.Conflict.class)
                     .hasMessageContaining("stored generation is 2, expected 1");
             assertThatThrownBy(() -> a.plans().publish(Plans.of(1, 3), 0))
@@ -86,17 +85,17 @@ class EtcdFleetStoreIT {
         try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(p -> seen.add(p.generation()));
-            writer.plans().publish(Plans.of(1, 3), 0);
+            long epoch = writer.plans().publish(Plans.of(1, 3), 0).epoch();
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(1L));
 
             etcd.kill(0);
-            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4), 1)).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("etcd");
             etcd.restart(0);
 
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                     .until(() -> {
-                        writer.plans().publish(Plans.of(2, 4), 1);
+                        writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1);
                         return true;
                     });
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(2L));
