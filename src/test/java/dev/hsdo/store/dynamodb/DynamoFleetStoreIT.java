@@ -3,6 +3,7 @@ package dev.hsdo.store.dynamodb;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.testing.DynamoLocal;
@@ -57,6 +58,10 @@ class DynamoFleetStoreIT {
 
     private static String freshPrefix() {
         return "f" + fleets.incrementAndGet();
+    }
+
+    private static String lastPrefix() {
+        return "f" + fleets.get();
     }
 
     /** How many chunk items the table holds for {@code prefix}. */
@@ -176,6 +181,97 @@ class DynamoFleetStoreIT {
             assertThat(registry.agents().get(1)).isEqualTo(new AgentReport("b", "z2", "2.6.12", 4, 3, now, "boom", now));
             clock.advance(Duration.ofSeconds(6));
             assertThat(registry.agents()).extracting(AgentReport::agentId).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aLeaderWhoseLockExpiredOrWasTakenCannotPublishEvenWithTheRightGeneration() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Duration ttl = Duration.ofSeconds(10);
+        try (DynamoFleetStore store = fleet(freshPrefix(), clock, DynamoFleetStore.CHUNK_SIZE)) {
+            DynamoLeaderElection a = (DynamoLeaderElection) store.election("a", ttl);
+            DynamoLeaderElection b = (DynamoLeaderElection) store.election("b", ttl);
+            a.tick();
+            Plan p1 = store.plans().publish(Plans.of(1, 1), 0, a.fence());
+
+            // a falls silent past its lock's expiry: it still believes it leads, the store refuses it.
+            clock.advance(ttl.plusSeconds(1));
+            assertThat(a.isLeader()).as("no renewal round ran to tell it").isTrue();
+            Fence stale = a.fence();
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, stale))
+                    .isInstanceOf(StoreException.Fenced.class)
+                    .hasMessageContaining("a no longer holds the leader lock");
+
+            // b takes the lock: a's write is still refused, b's goes through.
+            b.tick();
+            assertThat(b.isLeader()).isTrue();
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, stale))
+                    .isInstanceOf(StoreException.Fenced.class);
+            assertThat(store.plans().current()).contains(p1);
+            Plan p2 = store.plans().publish(Plans.of(2, 3).withEpoch(p1.epoch()), 1, b.fence());
+            assertThat(store.plans().current()).contains(p2);
+            assertThat(chunkItems(store, lastPrefix())).as("the refused writes left no chunks").isEqualTo(1);
+
+            // Told of the refusal, a steps down at once.
+            a.lost(stale);
+            assertThat(a.isLeader()).isFalse();
+        }
+    }
+
+    @Test
+    void aWriteIntoAWipedTableStartsALaterEpochThatWatchersFollowFromGenerationOne() throws Exception {
+        String prefix = freshPrefix();
+        try (DynamoFleetStore writer = fleet(prefix); DynamoFleetStore reader = fleet(prefix)) {
+            List<Plan> seen = new CopyOnWriteArrayList<>();
+            reader.plans().watch(seen::add);
+            Plan p1 = writer.plans().publish(Plans.of(1, 1), 0);
+            Plan p2 = writer.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p2));
+
+            // Every item of the fleet goes, as with a table emptied by hand.
+            var db = writer.dynamo();
+            db.client.scanPaginator(b -> b.tableName(TABLE)).items().stream()
+                    .filter(item -> item.get(Dynamo.PK).s().startsWith("/it/" + prefix + "/"))
+                    .forEach(item -> db.client.deleteItem(b -> b.tableName(TABLE)
+                            .key(Dynamo.key(item.get(Dynamo.PK).s(), item.get(Dynamo.SK).s()))));
+            assertThat(reader.plans().current()).isEmpty();
+
+            Plan reset = writer.plans().publish(Plans.of(1, 3), 0);
+            assertThat(reset.epoch()).as("a later epoch than the wiped store's").isGreaterThan(p2.epoch());
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(reset));
+            assertThat(seen).containsExactly(p1, p2, reset);
+            assertThat(reader.plans().current()).contains(reset);
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(p2.epoch()), 1))
+                    .isInstanceOf(StoreException.Conflict.class).hasMessageContaining("of epoch " + reset.epoch());
+        }
+    }
+
+    @Test
+    void theTableIsCreatedWithTimeToLiveOnTheReportsExpiry() throws Exception {
+        String table = "hsdo-ttl-it";
+        try (DynamoFleetStore store = new DynamoFleetStore(table, "eu-west-1", dynamo.endpoint(), "/it/ttl",
+                Duration.ofMillis(100), Duration.ofSeconds(2), Clock.systemUTC())) {
+            store.agents(Duration.ofSeconds(15)).report(new AgentReport("a", "z1", "2.6.12", 1, 1, Instant.EPOCH, null, Instant.EPOCH));
+            var ttl = store.dynamo().client.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+            assertThat(ttl.timeToLiveStatusAsString()).isIn("ENABLED", "ENABLING");
+            assertThat(ttl.attributeName()).isEqualTo("ttl");
+        }
+    }
+
+    @Test
+    void openingWhileDynamoIsDownSucceedsCallsFailSayingSoAndWorkOnceItAnswers() throws Exception {
+        String table = "hsdo-late-it";
+        dynamo.stop();
+        try (DynamoFleetStore store = new DynamoFleetStore(table, "eu-west-1", dynamo.endpoint(), "/it/late",
+                Duration.ofMillis(100), Duration.ofSeconds(1), Clock.systemUTC())) {
+            try {
+                assertThatThrownBy(() -> store.plans().current()).isInstanceOf(StoreException.class)
+                        .hasMessageStartingWith("dynamodb " + table + ": describe table: ");
+            } finally {
+                dynamo.startServer();
+            }
+            assertThat(store.plans().current()).isEmpty();
+            assertThat(store.plans().publish(Plans.of(1, 1), 0).generation()).isEqualTo(1);
         }
     }
 }

@@ -3,12 +3,15 @@ package dev.hsdo.store.etcd;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.Plans;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.DeleteOption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +166,78 @@ class EtcdFleetStoreIT {
                     .isEqualTo(new AgentReport("agent-2", "b", "2.6.12", 3, 2, now, "boom", now));
             one.close();
             await().atMost(Duration.ofSeconds(6)).until(() -> store.agents(Duration.ofSeconds(2)).agents().size() == 1);
+        }
+    }
+
+    @Test
+    void aDeposedLeaderCannotPublishEvenWithTheRightGenerationNorAfterWinningAgain() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore store = fleet(prefix)) {
+            LeaderElection a = store.election("a", Duration.ofSeconds(2));
+            a.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+            Fence first = a.fence();
+            Plan p1 = store.plans().publish(Plans.of(1, 1), 0, first);
+
+            // a is deposed (here: it resigned) and b leads; a still holds its old fence, and the right generation.
+            a.close();
+            LeaderElection b = store.election("b", Duration.ofSeconds(2));
+            b.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, first))
+                    .isInstanceOf(StoreException.Fenced.class)
+                    .hasMessageContaining("a no longer holds the leader lease (held by b");
+
+            // a leads again later: the fence of its former term is still refused, its new one is not.
+            b.close();
+            LeaderElection again = store.election("a", Duration.ofSeconds(2));
+            again.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(again::isLeader);
+            assertThat(again.fence()).isNotEqualTo(first);
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, first))
+                    .isInstanceOf(StoreException.Fenced.class);
+            assertThat(store.plans().current()).contains(p1);
+            Plan p2 = store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, again.fence());
+            assertThat(store.plans().current()).contains(p2);
+            again.close();
+        }
+    }
+
+    @Test
+    void aWriteIntoAWipedPrefixStartsALaterEpochThatWatchersFollowFromGenerationOne() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix);
+             Client admin = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
+            List<Plan> seen = new CopyOnWriteArrayList<>();
+            reader.plans().watch(seen::add);
+            Plan p1 = writer.plans().publish(Plans.of(1, 1), 0);
+            Plan p2 = writer.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p2));
+            assertThat(reader.plans().current()).contains(p2);
+
+            ByteSequence all = EtcdFleetStore.bytes("/hsdo-test/" + prefix + "/");
+            admin.getKVClient().delete(all, DeleteOption.builder().isPrefix(true).build()).get();
+            assertThat(reader.plans().current()).isEmpty();
+
+            Plan reset = writer.plans().publish(Plans.of(1, 3), 0);
+            assertThat(reset.epoch()).as("a later epoch than the wiped store's").isGreaterThan(p2.epoch());
+            assertThat(reset.supersedes(p2)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(reset));
+            assertThat(seen).containsExactly(p1, p2, reset);
+            assertThat(reader.plans().current()).contains(reset);
+            // The stale epoch can no longer be written to, even at the stored generation.
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(p2.epoch()), 1))
+                    .isInstanceOf(StoreException.Conflict.class).hasMessageContaining("of epoch " + reset.epoch());
+        }
+    }
+
+    @Test
+    void openingWhileEtcdIsUnreachableSucceedsAndEachCallFailsSayingSo() {
+        int nobody = dev.hsdo.testing.Ports.free();
+        try (EtcdFleetStore store = new EtcdFleetStore(List.of("http://127.0.0.1:" + nobody), "/hsdo-test/down",
+                Duration.ofSeconds(1), Duration.ofMillis(200))) {
+            assertThatThrownBy(() -> store.plans().current()).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("etcd: read /hsdo-test/down/generation");
         }
     }
 }
