@@ -221,8 +221,8 @@ final class DynamoPlanStore implements PlanStore {
 
     private StoreException.Conflict conflict(Plan plan, long expected, Map<String, AttributeValue> head) {
         long epoch = n(head, "epoch");
-        return new StoreException.Conflict("dynamodb " + db.table + " " + pk + ": stored generation is " + n(head, "gen")
-                + (head.isEmpty() || epoch == plan.epoch() ? "" : " of epoch " + epoch) + ", expected " + expected
+        return new StoreException.Conflict("dynamodb " + db.table + " " + pk + ": " + (head.isEmpty() ? "the store holds no plan"
+                : "stored generation is " + n(head, "gen") + (epoch == plan.epoch() ? "" : " of epoch " + epoch)) + ", expected " + expected
                 + (expected == 0 ? "" : " of epoch " + plan.epoch()) + "; plan " + plan.generation() + " not written");
     }
 

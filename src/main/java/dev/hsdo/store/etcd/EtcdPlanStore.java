@@ -142,8 +142,8 @@ final class EtcdPlanStore implements PlanStore {
             KeyValue epoch = only(r, 2);
             String was = generation == null ? "0" : generation.getValue().toString(StandardCharsets.UTF_8);
             String wasEpoch = epoch == null ? "0" : epoch.getValue().toString(StandardCharsets.UTF_8);
-            throw new StoreException.Conflict("etcd " + generationKey + ": stored generation is " + was
-                    + (wasEpoch.equals(Long.toString(stored.epoch())) ? "" : " of epoch " + wasEpoch)
+            throw new StoreException.Conflict("etcd " + generationKey + ": " + (generation == null ? "the store holds no plan"
+                    : "stored generation is " + was + (wasEpoch.equals(Long.toString(stored.epoch())) ? "" : " of epoch " + wasEpoch))
                     + ", expected " + expectedGeneration + (expectedGeneration == 0 ? "" : " of epoch " + stored.epoch())
                     + "; plan " + stored.generation() + " not written");
         }
