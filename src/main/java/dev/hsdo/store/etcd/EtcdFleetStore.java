@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A fleet over etcd (v3 API): one client for the plan, the leader key and the agent keys, all under
@@ -30,6 +31,14 @@ import java.util.concurrent.TimeoutException;
  * </pre>
  */
 public final class EtcdFleetStore implements FleetStore {
+    /**
+     * How long an attempt of a call may go unanswered before it is issued again, for the first
+     * {@value #SHORT_ATTEMPTS} attempts (about one raft election); later attempts wait twice as long each
+     * time, so a slow answer (a large plan on a busy machine) still arrives.
+     */
+    static final long ATTEMPT_MS = 300;
+    static final int SHORT_ATTEMPTS = 4;
+
     private final Client client;
     private final String prefix;
     private final Duration timeout;
@@ -56,6 +65,10 @@ public final class EtcdFleetStore implements FleetStore {
                 .waitForReady(false)
                 .connectTimeout(timeout)
                 .retryMaxDuration(timeout)
+                // A member that stops answering without closing its connections (a pause, a partition) is
+                // found by keepalive pings, so watches move to another member too.
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(3))
                 // A plan of many thousand servers can exceed gRPC's default 4 MiB inbound limit.
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
@@ -87,19 +100,36 @@ public final class EtcdFleetStore implements FleetStore {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
-    /** The result of an etcd call, or a {@link StoreException} saying what failed. */
-    static <T> T await(CompletableFuture<T> call, Duration timeout, String what) throws StoreException {
-        try {
-            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new StoreException("etcd: " + what + ": " + cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new StoreException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("etcd: " + what + ": interrupted", e);
+    /**
+     * The result of an etcd call, or a {@link StoreException} saying what failed. A call left unanswered for
+     * an attempt's time ({@value #ATTEMPT_MS} ms, later longer) is issued again
+     * within the overall {@code timeout}: a request caught by the death of the raft leader (a proposal lost
+     * with it) or sent to a member that stopped answering would otherwise wait the whole timeout, while a
+     * new leader is elected in about one election timeout. Every call made here is safe to issue twice: reads,
+     * lease renewals, puts of the same value, and compare-and-set transactions whose callers recognise their
+     * own earlier write.
+     */
+    static <T> T await(Supplier<CompletableFuture<T>> call, Duration timeout, String what) throws StoreException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long attempt = TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MS);
+        for (int attempts = 1; ; attempts++) {
+            CompletableFuture<T> f = call.get();
+            try {
+                return f.get(Math.max(1, Math.min(attempt, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new StoreException("etcd: " + what + ": " + cause.getMessage(), cause);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                if (System.nanoTime() - deadline >= 0)
+                    throw new StoreException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms ("
+                            + attempts + (attempts == 1 ? " attempt)" : " attempts)"), e);
+                // A raft leader lost takes an election to replace: retry at once during it, then back off.
+                if (attempts >= SHORT_ATTEMPTS) attempt *= 2;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("etcd: " + what + ": interrupted", e);
+            }
         }
     }
 

@@ -78,7 +78,7 @@ final class EtcdLeaderElection implements LeaderElection {
         long started = System.nanoTime();
         try {
             renewLease(started);
-            TxnResponse r = await(client.getKVClient().txn()
+            TxnResponse r = await(() -> client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, bytes(candidate), PutOption.builder().withLeaseId(leaseId).build()))
                     .Else(Op.get(key, GetOption.DEFAULT))
@@ -115,7 +115,7 @@ final class EtcdLeaderElection implements LeaderElection {
     private void renewLease(long started) throws StoreException {
         if (leaseId != 0) {
             try {
-                long left = await(client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew lease").getTTL();
+                long left = await(() -> client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew lease").getTTL();
                 if (left > 0) {
                     renewedAt = started;
                     return;
@@ -128,7 +128,7 @@ final class EtcdLeaderElection implements LeaderElection {
             fence = null;
             state.set(false, state.leaderId());
         }
-        leaseId = await(client.getLeaseClient().grant(Math.max(2, ttl.toSeconds())), timeout, "grant lease").getID();
+        leaseId = await(() -> client.getLeaseClient().grant(Math.max(2, ttl.toSeconds())), timeout, "grant lease").getID();
         renewedAt = started;
     }
 
@@ -165,11 +165,11 @@ final class EtcdLeaderElection implements LeaderElection {
         if (w != null) w.close();
         if (leaseId == 0) return;
         try {
-            if (state.isLeader()) await(client.getKVClient().txn()
+            if (state.isLeader()) await(() -> client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(candidate))))
                     .Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))
                     .commit(), timeout, "resign " + key);
-            await(client.getLeaseClient().revoke(leaseId), timeout, "revoke lease");
+            await(() -> client.getLeaseClient().revoke(leaseId), timeout, "revoke lease");
         } catch (StoreException e) {
             log.warn("{}: the lease will expire on its own", e.getMessage());
         }

@@ -83,13 +83,13 @@ final class EtcdPlanStore implements PlanStore {
      */
     @Override
     public Optional<Plan> current() throws StoreException {
-        var generation = await(client.getKVClient().get(generationKey), timeout, "read " + generationKey);
+        var generation = await(() -> client.getKVClient().get(generationKey), timeout, "read " + generationKey);
         if (generation.getKvs().isEmpty()) return Optional.empty();
         long revision = generation.getKvs().getFirst().getModRevision();
         synchronized (this) {
             if (cached != null && cachedRevision == revision) return Optional.of(cached);
         }
-        var got = await(client.getKVClient().get(planKey), timeout, "read " + planKey);
+        var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
         if (got.getKvs().isEmpty()) return Optional.empty();
         Plan plan = decode(got.getKvs().getFirst());
         remember(plan, got.getKvs().getFirst().getModRevision());
@@ -122,7 +122,7 @@ final class EtcdPlanStore implements PlanStore {
             conditions.add(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.value(bytes(fence.holder()))));
             conditions.add(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(fence.token())));
         }
-        TxnResponse r = await(client.getKVClient().txn()
+        TxnResponse r = await(() -> client.getKVClient().txn()
                 .If(conditions.toArray(Cmp[]::new))
                 .Then(Op.put(planKey, ByteSequence.from(PlanJson.bytes(stored)), PutOption.DEFAULT),
                         Op.put(generationKey, bytes(Long.toString(stored.generation())), PutOption.DEFAULT),
@@ -142,6 +142,8 @@ final class EtcdPlanStore implements PlanStore {
             KeyValue epoch = only(r, 2);
             String was = generation == null ? "0" : generation.getValue().toString(StandardCharsets.UTF_8);
             String wasEpoch = epoch == null ? "0" : epoch.getValue().toString(StandardCharsets.UTF_8);
+            if (was.equals(Long.toString(stored.generation())) && wasEpoch.equals(Long.toString(stored.epoch()))
+                    && ownEarlierAttempt(stored)) return stored;
             throw new StoreException.Conflict("etcd " + generationKey + ": " + (generation == null ? "the store holds no plan"
                     : "stored generation is " + was + (wasEpoch.equals(Long.toString(stored.epoch())) ? "" : " of epoch " + wasEpoch))
                     + ", expected " + expectedGeneration + (expectedGeneration == 0 ? "" : " of epoch " + stored.epoch())
@@ -150,6 +152,18 @@ final class EtcdPlanStore implements PlanStore {
         remember(stored, r.getHeader().getRevision());
         feed.deliver(stored);
         return stored;
+    }
+
+    /**
+     * Whether {@code plan} is stored already: an earlier attempt of this publish was written and only its
+     * answer was lost (see {@link EtcdFleetStore#await}).
+     */
+    private boolean ownEarlierAttempt(Plan plan) throws StoreException {
+        var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
+        if (got.getKvs().isEmpty() || !decode(got.getKvs().getFirst()).equals(plan)) return false;
+        remember(plan, got.getKvs().getFirst().getModRevision());
+        feed.deliver(plan);
+        return true;
     }
 
     /** The key the {@code index}th get of a failed transaction found, or null. */
@@ -165,7 +179,7 @@ final class EtcdPlanStore implements PlanStore {
         if (watcher != null) return;
         long revision = 0;
         try {
-            var got = await(client.getKVClient().get(planKey), timeout, "read " + planKey);
+            var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
             revision = got.getHeader().getRevision();
             if (!got.getKvs().isEmpty()) feed.deliver(decode(got.getKvs().getFirst()));
         } catch (StoreException e) {
