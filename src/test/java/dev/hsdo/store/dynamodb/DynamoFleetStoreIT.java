@@ -6,6 +6,7 @@ import dev.hsdo.store.AgentReport;
 import dev.hsdo.store.Fence;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.store.WipedStoreCheck;
 import dev.hsdo.testing.DynamoLocal;
 import dev.hsdo.testing.MutableClock;
 import dev.hsdo.testing.Plans;
@@ -58,6 +59,13 @@ class DynamoFleetStoreIT {
 
     private static String freshPrefix() {
         return "f" + fleets.incrementAndGet();
+    }
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+
+    /** Candidate {@code id} with a lease of {@link #TTL}, driven by the test's {@code tick()} calls. */
+    private static DynamoLeaderElection candidate(DynamoFleetStore store, String id) {
+        return (DynamoLeaderElection) store.election(id, TTL);
     }
 
     private static String lastPrefix() {
@@ -136,10 +144,9 @@ class DynamoFleetStoreIT {
     @Test
     void lockItemElectsOneLeaderAndPassesToAnotherOnlyOnceItExpired() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        Duration ttl = Duration.ofSeconds(10);
         try (DynamoFleetStore store = fleet(freshPrefix(), clock, DynamoFleetStore.CHUNK_SIZE)) {
-            DynamoLeaderElection a = (DynamoLeaderElection) store.election("a", ttl);
-            DynamoLeaderElection b = (DynamoLeaderElection) store.election("b", ttl);
+            DynamoLeaderElection a = candidate(store, "a");
+            DynamoLeaderElection b = candidate(store, "b");
             a.tick();
             b.tick();
             assertThat(a.isLeader()).isTrue();
@@ -187,15 +194,14 @@ class DynamoFleetStoreIT {
     @Test
     void aLeaderWhoseLockExpiredOrWasTakenCannotPublishEvenWithTheRightGeneration() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        Duration ttl = Duration.ofSeconds(10);
         try (DynamoFleetStore store = fleet(freshPrefix(), clock, DynamoFleetStore.CHUNK_SIZE)) {
-            DynamoLeaderElection a = (DynamoLeaderElection) store.election("a", ttl);
-            DynamoLeaderElection b = (DynamoLeaderElection) store.election("b", ttl);
+            DynamoLeaderElection a = candidate(store, "a");
+            DynamoLeaderElection b = candidate(store, "b");
             a.tick();
             Plan p1 = store.plans().publish(Plans.of(1, 1), 0, a.fence());
 
             // a falls silent past its lock's expiry: it still believes it leads, the store refuses it.
-            clock.advance(ttl.plusSeconds(1));
+            clock.advance(TTL.plusSeconds(1));
             assertThat(a.isLeader()).as("no renewal round ran to tell it").isTrue();
             Fence stale = a.fence();
             assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, stale))
@@ -222,27 +228,15 @@ class DynamoFleetStoreIT {
     void aWriteIntoAWipedTableStartsALaterEpochThatWatchersFollowFromGenerationOne() throws Exception {
         String prefix = freshPrefix();
         try (DynamoFleetStore writer = fleet(prefix); DynamoFleetStore reader = fleet(prefix)) {
-            List<Plan> seen = new CopyOnWriteArrayList<>();
-            reader.plans().watch(seen::add);
-            Plan p1 = writer.plans().publish(Plans.of(1, 1), 0);
-            Plan p2 = writer.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1);
-            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p2));
-
             // Every item of the fleet goes, as with a table emptied by hand.
             var db = writer.dynamo();
-            db.client.scanPaginator(b -> b.tableName(TABLE)).items().stream()
-                    .filter(item -> item.get(Dynamo.PK).s().startsWith("/it/" + prefix + "/"))
-                    .forEach(item -> db.client.deleteItem(b -> b.tableName(TABLE)
-                            .key(Dynamo.key(item.get(Dynamo.PK).s(), item.get(Dynamo.SK).s()))));
-            assertThat(reader.plans().current()).isEmpty();
-
-            Plan reset = writer.plans().publish(Plans.of(1, 3), 0);
-            assertThat(reset.epoch()).as("a later epoch than the wiped store's").isGreaterThan(p2.epoch());
-            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(reset));
-            assertThat(seen).containsExactly(p1, p2, reset);
-            assertThat(reader.plans().current()).contains(reset);
-            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(p2.epoch()), 1))
-                    .isInstanceOf(StoreException.Conflict.class).hasMessageContaining("of epoch " + reset.epoch());
+            WipedStoreCheck.aWriteIntoTheWipedStoreStartsALaterEpochThatWatchersFollow(writer.plans(), reader.plans(), () -> {
+                db.client.scanPaginator(b -> b.tableName(TABLE)).items().stream()
+                        .filter(item -> item.get(Dynamo.PK).s().startsWith("/it/" + prefix + "/"))
+                        .forEach(item -> db.client.deleteItem(b -> b.tableName(TABLE)
+                                .key(Dynamo.key(item.get(Dynamo.PK).s(), item.get(Dynamo.SK).s()))));
+                return null;
+            });
         }
     }
 

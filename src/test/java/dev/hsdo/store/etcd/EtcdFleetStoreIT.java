@@ -7,6 +7,7 @@ import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.store.WipedStoreCheck;
 import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.Plans;
 import io.etcd.jetcd.ByteSequence;
@@ -208,26 +209,9 @@ class EtcdFleetStoreIT {
         String prefix = freshPrefix();
         try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix);
              Client admin = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
-            List<Plan> seen = new CopyOnWriteArrayList<>();
-            reader.plans().watch(seen::add);
-            Plan p1 = writer.plans().publish(Plans.of(1, 1), 0);
-            Plan p2 = writer.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1);
-            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p2));
-            assertThat(reader.plans().current()).contains(p2);
-
             ByteSequence all = EtcdFleetStore.bytes("/hsdo-test/" + prefix + "/");
-            admin.getKVClient().delete(all, DeleteOption.builder().isPrefix(true).build()).get();
-            assertThat(reader.plans().current()).isEmpty();
-
-            Plan reset = writer.plans().publish(Plans.of(1, 3), 0);
-            assertThat(reset.epoch()).as("a later epoch than the wiped store's").isGreaterThan(p2.epoch());
-            assertThat(reset.supersedes(p2)).isTrue();
-            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(reset));
-            assertThat(seen).containsExactly(p1, p2, reset);
-            assertThat(reader.plans().current()).contains(reset);
-            // The stale epoch can no longer be written to, even at the stored generation.
-            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(p2.epoch()), 1))
-                    .isInstanceOf(StoreException.Conflict.class).hasMessageContaining("of epoch " + reset.epoch());
+            WipedStoreCheck.aWriteIntoTheWipedStoreStartsALaterEpochThatWatchersFollow(writer.plans(), reader.plans(),
+                    () -> admin.getKVClient().delete(all, DeleteOption.builder().isPrefix(true).build()).get());
         }
     }
 
