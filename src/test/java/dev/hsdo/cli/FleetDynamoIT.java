@@ -63,7 +63,11 @@ class FleetDynamoIT {
         Plan beforeHandover = fleet.awaitConverged(List.of("o1", "o2", "o3"));
         long killed = System.nanoTime();
         leader.kill();
-        await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(20)).until(other::leads);
+        try {
+            await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(20)).until(other::leads);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("controller " + other.id + " did not take over; its log:\n" + other.log(), e);
+        }
         // The lock expires at most one TTL after the kill; a candidate looks every quarter TTL.
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThanOrEqualTo(LEASE.plus(LEASE.dividedBy(4)).plusMillis(500));
 

@@ -12,6 +12,7 @@ import io.etcd.jetcd.Client;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,9 +33,8 @@ import java.util.function.Supplier;
  */
 public final class EtcdFleetStore implements FleetStore {
     /**
-     * How long an attempt of a call may go unanswered before it is issued again, for the first
-     * {@value #SHORT_ATTEMPTS} attempts (about one raft election); later attempts wait twice as long each
-     * time, so a slow answer (a large plan on a busy machine) still arrives.
+     * How long a call may go unanswered before it is issued once more, for the first {@value #SHORT_ATTEMPTS}
+     * attempts (about one raft election); later ones come twice as far apart each time.
      */
     static final long ATTEMPT_MS = 300;
     static final int SHORT_ATTEMPTS = 4;
@@ -102,34 +102,41 @@ public final class EtcdFleetStore implements FleetStore {
 
     /**
      * The result of an etcd call, or a {@link StoreException} saying what failed. A call left unanswered for
-     * an attempt's time ({@value #ATTEMPT_MS} ms, later longer) is issued again
-     * within the overall {@code timeout}: a request caught by the death of the raft leader (a proposal lost
-     * with it) or sent to a member that stopped answering would otherwise wait the whole timeout, while a
-     * new leader is elected in about one election timeout. Every call made here is safe to issue twice: reads,
-     * lease renewals, puts of the same value, and compare-and-set transactions whose callers recognise their
-     * own earlier write.
+     * {@value #ATTEMPT_MS} ms is issued once more beside the first (and again, at growing intervals, within
+     * {@code timeout}); the first answer of any wins. A request caught by the death of the raft leader (its
+     * proposal lost with it) or sent to a member that stopped answering would otherwise wait out the whole
+     * timeout, while a new leader is elected in about one election timeout; a store that is merely slow still
+     * answers the first attempt. Every call made here is safe to issue twice: reads, lease grants and
+     * renewals, puts of the same value, and compare-and-set transactions whose callers recognise their own
+     * earlier write.
      */
+    @SuppressWarnings("unchecked")
     static <T> T await(Supplier<CompletableFuture<T>> call, Duration timeout, String what) throws StoreException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long attempt = TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MS);
-        for (int attempts = 1; ; attempts++) {
-            CompletableFuture<T> f = call.get();
-            try {
-                return f.get(Math.max(1, Math.min(attempt, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new StoreException("etcd: " + what + ": " + cause.getMessage(), cause);
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                if (System.nanoTime() - deadline >= 0)
-                    throw new StoreException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms ("
-                            + attempts + (attempts == 1 ? " attempt)" : " attempts)"), e);
-                // A raft leader lost takes an election to replace: retry at once during it, then back off.
-                if (attempts >= SHORT_ATTEMPTS) attempt *= 2;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("etcd: " + what + ": interrupted", e);
+        long interval = TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MS);
+        List<CompletableFuture<T>> attempts = new ArrayList<>();
+        try {
+            while (true) {
+                attempts.add(call.get());
+                try {
+                    return (T) CompletableFuture.anyOf(attempts.toArray(CompletableFuture[]::new))
+                            .get(Math.max(1, Math.min(interval, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - deadline >= 0)
+                        throw new StoreException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms ("
+                                + attempts.size() + (attempts.size() == 1 ? " attempt)" : " attempts)"), e);
+                    // A lost raft leader takes about an election to replace: try again soon during it, then back off.
+                    if (attempts.size() >= SHORT_ATTEMPTS) interval *= 2;
+                }
             }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StoreException("etcd: " + what + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("etcd: " + what + ": interrupted", e);
+        } finally {
+            for (CompletableFuture<T> f : attempts) f.cancel(true);
         }
     }
 
