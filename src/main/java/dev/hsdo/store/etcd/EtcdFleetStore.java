@@ -38,6 +38,7 @@ public final class EtcdFleetStore implements FleetStore {
      */
     static final long ATTEMPT_MS = 300;
     static final int SHORT_ATTEMPTS = 4;
+    private static final long RETRY_DELAY_MS = 100;
 
     private final Client client;
     private final String prefix;
@@ -64,7 +65,12 @@ public final class EtcdFleetStore implements FleetStore {
                 // Fail fast while a node is down so the request is retried on another, within our timeout.
                 .waitForReady(false)
                 .connectTimeout(timeout)
-                .retryMaxDuration(timeout)
+                // jetcd retries an unavailable member itself, on the next one; within our timeout (it must exceed
+                // the first delay, or every call fails).
+                .retryDelay(RETRY_DELAY_MS)
+                .retryMaxDelay(4 * RETRY_DELAY_MS)
+                .retryMaxDuration(timeout.compareTo(Duration.ofMillis(2 * RETRY_DELAY_MS)) > 0 ? timeout
+                        : Duration.ofMillis(2 * RETRY_DELAY_MS))
                 // A member that stops answering without closing its connections (a pause, a partition) is
                 // found by keepalive pings, so watches move to another member too.
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -117,7 +123,11 @@ public final class EtcdFleetStore implements FleetStore {
         List<CompletableFuture<T>> attempts = new ArrayList<>();
         try {
             while (true) {
-                attempts.add(call.get());
+                try {
+                    attempts.add(call.get());
+                } catch (RuntimeException e) {
+                    throw new StoreException("etcd: " + what + ": " + e.getMessage(), e);
+                }
                 try {
                     return (T) CompletableFuture.anyOf(attempts.toArray(CompletableFuture[]::new))
                             .get(Math.max(1, Math.min(interval, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
