@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -83,7 +84,11 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Reads the stored plan (so a restart keeps generations and drains), starts the sources, publishes
-     * the first plan and starts the planning loop. Returns the plan in force.
+     * the first plan and starts the planning loop. Returns the plan in force. With an election, a store that
+     * does not answer yet is no failure: the controller starts, reports it ({@link #lastError()}) and reads
+     * again every round.
+     *
+     * @throws StoreException without an election, when the store cannot be read
      */
     public Plan start() throws StoreException {
         synchronized (planLock) {
@@ -192,7 +197,7 @@ public final class Controller implements AutoCloseable {
      * plan in force (the store was wiped, or put back to an older copy). That plan is then kept, to be
      * published again over what the store holds.
      */
-    private void follow(java.util.Optional<Plan> read) {
+    private void follow(Optional<Plan> read) {
         stored = read.orElse(null);
         if (stored != null && !current.supersedes(stored)) current = stored;
     }
