@@ -154,7 +154,9 @@ final class DynamoPlanStore implements PlanStore {
             switchHead(stored, expectedGeneration, fence, Map.of(PK, s(pk), SK, s(HEAD), "gen", n(stored.generation()),
                     "epoch", n(stored.epoch()), "chunks", n(chunks), "write", s(write), "digest", s(stored.digest()),
                     "bytes", n(data.length)));
-        } catch (StoreException e) {
+        } catch (StoreException.Conflict | StoreException.Fenced e) {
+            // Refused for sure: nothing points at these chunks. (After an unanswered write they stay: the head
+            // may point at them.)
             deleteChunks(prefix, chunks);
             throw e;
         }
