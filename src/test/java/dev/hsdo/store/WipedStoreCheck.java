@@ -26,6 +26,8 @@ public final class WipedStoreCheck {
         List<Plan> seen = new CopyOnWriteArrayList<>();
         reader.watch(seen::add);
         Plan p1 = writer.publish(Plans.of(1, 1), 0);
+        // A polling watcher sees only the plans in force when it looks: one at a time here.
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p1));
         Plan p2 = writer.publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(p2));
         assertThat(reader.current()).contains(p2);

@@ -177,7 +177,8 @@ class DynamoFleetStoreIT {
 
     @Test
     void agentReportsAreListedUntilTheyExpire() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        // The real time: DynamoDB Local's TTL sweeper deletes items whose ttl passed in real time.
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         try (DynamoFleetStore store = fleet(freshPrefix(), clock, DynamoFleetStore.CHUNK_SIZE)) {
             AgentRegistry registry = store.agents(Duration.ofSeconds(15));
             Instant now = clock.instant();
