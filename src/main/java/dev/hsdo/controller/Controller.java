@@ -6,6 +6,7 @@ import dev.hsdo.model.Plan;
 import dev.hsdo.model.SourceSnapshot;
 import dev.hsdo.plan.PlanInput;
 import dev.hsdo.plan.Planner;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,7 +31,12 @@ import java.util.function.Supplier;
  * <p>With a {@link LeaderElection}, only the leader runs the sources, plans and publishes, so the fleet
  * calls the discovery API once whatever the number of controllers. A follower keeps reading the stored
  * plan, so that when it takes over it continues from the newest generation and its drains; it starts
- * fresh sources then (their first snapshot arrives before it plans) and closes them when it loses.
+ * fresh sources then (their first snapshot arrives before it plans) and closes them when it loses. Every
+ * publish carries the election's {@link Fence}: a store that finds the lease no longer held refuses it, and
+ * the controller steps down at once.
+ *
+ * <p>A store that lost the plan in force (its keys or items deleted) is given that plan's content again,
+ * in the new epoch the store starts, rather than a plan built from nothing: drains, slots and ramps carry on.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -45,6 +52,9 @@ public final class Controller implements AutoCloseable {
     private final Object planLock = new Object();
     // guarded by planLock: the last plan published or read, and the backends released from the guard
     private Plan current = Plan.empty();
+    // guarded by planLock: what the store was last seen holding (null: nothing), which the next publish replaces;
+    // the plan in force, unless the store lost it
+    private Plan stored;
     private final Set<String> overrides = new HashSet<>();
     private volatile String lastError;
     private volatile WakeableLoop loop;
@@ -74,12 +84,19 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Reads the stored plan (so a restart keeps generations and drains), starts the sources, publishes
-     * the first plan and starts the planning loop. Returns the plan in force.
+     * the first plan and starts the planning loop. Returns the plan in force. With an election, a store that
+     * does not answer yet is no failure: the controller starts, reports it ({@link #lastError()}) and reads
+     * again every round.
+     *
+     * @throws StoreException without an election, when the store cannot be read
      */
     public Plan start() throws StoreException {
         synchronized (planLock) {
-            current = store.current().orElse(Plan.empty());
-            if (election == null) startSources();
+            // With an election the first round reads the store, and keeps trying while it does not answer.
+            if (election == null) {
+                follow(store.current());
+                startSources();
+            }
         }
         if (election != null) election.start(this::wake);
         Plan first = planOnce();
@@ -106,12 +123,13 @@ public final class Controller implements AutoCloseable {
     /** Plans now, publishes if changed, and returns the plan in force. */
     public Plan planOnce() {
         synchronized (planLock) {
-            boolean leader = election == null || election.isLeader();
+            Fence fence = election == null ? Fence.NONE : election.fence();
+            boolean leader = fence != null;
             if (!leader || !leading) {
                 if (!leader) stopSources();
                 // A follower tracks the store; a new leader starts from the newest stored plan.
                 try {
-                    current = store.current().orElse(Plan.empty());
+                    follow(store.current());
                     lastError = null;
                 } catch (StoreException e) {
                     lastError = e.getMessage();
@@ -125,32 +143,63 @@ public final class Controller implements AutoCloseable {
             Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
-            if (next == current) return current;
-            try {
-                store.publish(next, current.generation());
-                next.backends().stream().filter(b -> b.heldBack() != null)
-                        .forEach(b -> log.warn("backend {}: {}", b.name(), b.heldBack()));
-                log.info("published plan {} ({} servers)", next.generation(),
-                        next.backends().stream().mapToInt(b -> b.servers().size()).sum());
-                current = next;
-                lastError = null;
-                metrics.published(next);
-            } catch (StoreException.Conflict e) {
-                // Someone else wrote: start again from what is stored.
-                lastError = e.getMessage();
-                log.warn("{}", e.getMessage());
-                try {
-                    current = store.current().orElse(Plan.empty());
-                } catch (StoreException re) {
-                    lastError = re.getMessage();
-                }
-                wake();
-            } catch (StoreException e) {
-                lastError = e.getMessage();
-                log.warn("cannot publish plan {}: {}", next.generation(), e.getMessage());
-            }
+            boolean lost = current.generation() > 0 && !current.equals(stored);
+            if (next == current && !lost) return current;
+            publish(lost && next == current ? Plan.of(current.generation() + 1, current.backends()) : next, fence, lost);
             return current;
         }
+    }
+
+    // Called under planLock: publishes {@code next} in place of what the store holds, fenced by {@code fence}.
+    private void publish(Plan next, Fence fence, boolean lost) {
+        // Over a store that lost the plan in force: the store starts a new epoch if it is empty.
+        Plan plan = next.withEpoch(stored == null ? current.epoch() : stored.epoch());
+        try {
+            Plan published = store.publish(plan, stored == null ? 0 : stored.generation(), fence);
+            if (lost) log.warn("the store had lost plan {} (it held {}): its content went out again as plan {} of epoch {}",
+                    current.generation(), stored == null ? "nothing" : "plan " + stored.generation(),
+                    published.generation(), published.epoch());
+            published.backends().stream().filter(b -> b.heldBack() != null)
+                    .forEach(b -> log.warn("backend {}: {}", b.name(), b.heldBack()));
+            log.info("published plan {} ({} servers)", published.generation(),
+                    published.backends().stream().mapToInt(b -> b.servers().size()).sum());
+            current = published;
+            stored = published;
+            lastError = null;
+            metrics.published(published);
+        } catch (StoreException.Fenced e) {
+            // Not a race to retry: this controller no longer holds the lease. It steps down; the election
+            // decides whether it leads again.
+            lastError = e.getMessage();
+            log.warn("stepping down: {}", e.getMessage());
+            metrics.fenced();
+            leading = false;
+            stopSources();
+            if (election != null) election.lost(fence);
+        } catch (StoreException.Conflict e) {
+            // Someone else wrote, or the store was wiped: start again from what is stored.
+            lastError = e.getMessage();
+            log.warn("{}", e.getMessage());
+            try {
+                follow(store.current());
+            } catch (StoreException re) {
+                lastError = re.getMessage();
+            }
+            wake();
+        } catch (StoreException e) {
+            lastError = e.getMessage();
+            log.warn("cannot publish plan {}: {}", plan.generation(), e.getMessage());
+        }
+    }
+
+    /**
+     * Called under planLock with what the store holds: the controller follows it, unless it is older than the
+     * plan in force (the store was wiped, or put back to an older copy). That plan is then kept, to be
+     * published again over what the store holds.
+     */
+    private void follow(Optional<Plan> read) {
+        stored = read.orElse(null);
+        if (stored != null && !current.supersedes(stored)) current = stored;
     }
 
     // Called under planLock. Each source reports its first snapshot before start returns.

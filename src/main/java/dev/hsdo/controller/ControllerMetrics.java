@@ -35,6 +35,11 @@ public final class ControllerMetrics {
         heldBack.set(plan.backends().stream().filter(b -> b.heldBack() != null).count());
     }
 
+    /** A publish the store refused because this controller no longer held the leader lease. */
+    void fenced() {
+        Counter.builder("hsdo.plan.publish.fenced").register(registry).increment();
+    }
+
     void source(SourceSnapshot snap, SourceSnapshot previous) {
         Tags tags = Tags.of("source", snap.source());
         endpoints.computeIfAbsent(snap.source(), s -> registry.gauge("hsdo.source.endpoints", tags, new AtomicLong()))

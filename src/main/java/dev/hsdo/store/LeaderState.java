@@ -26,8 +26,11 @@ public final class LeaderState {
         this.onChange = onChange;
     }
 
-    /** Records what the store said: whether this candidate leads now, and who does (null: no one). */
-    public void set(boolean nowLeader, String holder) {
+    /**
+     * Records what the store said: whether this candidate leads now, and who does (null: no one). Synchronized:
+     * the election's thread and a publisher whose fenced write was refused both report here.
+     */
+    public synchronized void set(boolean nowLeader, String holder) {
         leaderId = holder;
         if (leader == nowLeader) return;
         leader = nowLeader;
@@ -36,7 +39,7 @@ public final class LeaderState {
     }
 
     /** Marks this candidate as no longer leading without running the callback: it resigned on close. */
-    public void resigned() {
+    public synchronized void resigned() {
         leader = false;
     }
 

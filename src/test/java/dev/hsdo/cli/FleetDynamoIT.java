@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +63,11 @@ class FleetDynamoIT {
         Plan beforeHandover = fleet.awaitConverged(List.of("o1", "o2", "o3"));
         long killed = System.nanoTime();
         leader.kill();
-        await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(20)).until(other::leads);
+        try {
+            await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(20)).until(other::leads);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("controller " + other.id + " did not take over; its log:\n" + other.log(), e);
+        }
         // The lock expires at most one TTL after the kill; a candidate looks every quarter TTL.
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThanOrEqualTo(LEASE.plus(LEASE.dividedBy(4)).plusMillis(500));
 
@@ -68,6 +78,19 @@ class FleetDynamoIT {
         fleet.startAgent("a3", "z");
         fleet.awaitConverged(List.of("o2", "o3", "o4", "o5"));
         fleet.assertSameRouting(List.of("o2", "o3", "o4", "o5"));
+
+        // Every item of the table is deleted under the running fleet: the controller gives the store the plan in
+        // force again in a new epoch, and the agents follow; a server added after the wipe reaches every HAProxy.
+        Plan beforeWipe = fleet.awaitConverged(List.of("o2", "o3", "o4", "o5"));
+        try (DynamoDbClient admin = DynamoDbClient.builder().endpointOverride(URI.create(dynamo.endpoint()))
+                .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            admin.scanPaginator(b -> b.tableName("hsdo-fleet-it")).items().forEach(item -> admin.deleteItem(b -> b
+                    .tableName("hsdo-fleet-it").key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        }
+        fleet.serve(List.of("o1", "o2", "o3", "o4", "o5"));
+        Plan afterWipe = fleet.awaitConverged(List.of("o1", "o2", "o3", "o4", "o5"));
+        assertThat(afterWipe.epoch()).isGreaterThan(beforeWipe.epoch());
+        fleet.assertSameRouting(List.of("o1", "o2", "o3", "o4", "o5"));
 
         List<String> entries = new ArrayList<>();
         List<String> identities = new ArrayList<>();

@@ -58,6 +58,36 @@ public final class EtcdCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The index of the member that leads raft now, as the running members say (their status through the
+     * JSON gateway), or -1 while they do not agree on one.
+     */
+    public int raftLeader() {
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        java.util.Set<String> leaders = new java.util.HashSet<>();
+        for (int i = 0; i < clientPorts.length; i++) {
+            synchronized (this) {
+                if (members[i] == null) continue;
+            }
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + clientPorts[i] + "/v3/maintenance/status"))
+                        .timeout(Duration.ofSeconds(2)).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+                ids.put(json.path("header").path("member_id").asText(), i);
+                leaders.add(json.path("leader").asText());
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        if (leaders.size() != 1) return -1;
+        return ids.getOrDefault(leaders.iterator().next(), -1);
+    }
+
     /** Kills member {@code i} with SIGKILL and waits for it to exit. */
     public synchronized void kill(int i) {
         Process p = members[i];

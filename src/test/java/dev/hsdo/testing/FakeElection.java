@@ -35,6 +35,16 @@ public final class FakeElection implements LeaderElection {
     }
 
     @Override
+    public dev.hsdo.store.Fence fence() {
+        return leader ? new dev.hsdo.store.Fence(id, 1) : null;
+    }
+
+    @Override
+    public void lost(dev.hsdo.store.Fence fence) {
+        lose();
+    }
+
+    @Override
     public String leaderId() {
         return leader ? id : null;
     }

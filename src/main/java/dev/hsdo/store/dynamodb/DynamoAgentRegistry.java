@@ -53,7 +53,7 @@ final class DynamoAgentRegistry implements AgentRegistry {
         }
         long expires = clock.millis() + ttl.toMillis();
         Map<String, AttributeValue> item = Map.of(PK, s(pk), SK, s(report.agentId()), "report", s(json),
-                "expiresAt", n(expires), "ttl", n(expires / 1000 + 1));
+                "expiresAt", n(expires), Dynamo.TTL, n(expires / 1000 + 1));
         db.call("report agent " + report.agentId(),
                 () -> db.client.putItem(PutItemRequest.builder().tableName(db.table).item(item).build()));
     }

@@ -4,21 +4,11 @@ import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
-import dev.hsdo.store.StoreException;
 import dev.hsdo.util.Closer;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.net.URI;
 import java.time.Clock;
@@ -26,9 +16,10 @@ import java.time.Duration;
 
 /**
  * A fleet over one DynamoDB table (key {@code pk} + {@code sk}, both strings), created on first use when
- * missing. Items, all under {@code prefix}:
+ * missing, with TTL enabled on {@code ttl}. Opening it makes no call: a store that does not answer yet fails
+ * the calls, each with the reason, until it does. Items, all under {@code prefix}:
  * <pre>
- *   PREFIX/plan    head                          the generation in force and where its chunks are
+ *   PREFIX/plan    head                          the generation and epoch in force and where its chunks are
  *   PREFIX/plan    chunk/GENERATION/WRITE/INDEX  the compressed plan, in pieces below the item size limit
  *   PREFIX/leader  lock                          the leading controller and its lease's expiry
  *   PREFIX/agents  AGENT-ID                      each agent's report and its expiry
@@ -51,12 +42,12 @@ public final class DynamoFleetStore implements FleetStore {
      * @param timeout      bound on every call
      */
     public DynamoFleetStore(String table, String region, String endpoint, String prefix, Duration pollInterval,
-                            Duration timeout, Clock clock) throws StoreException {
+                            Duration timeout, Clock clock) {
         this(table, region, endpoint, prefix, pollInterval, timeout, clock, CHUNK_SIZE);
     }
 
     DynamoFleetStore(String table, String region, String endpoint, String prefix, Duration pollInterval, Duration timeout,
-                     Clock clock, int chunkSize) throws StoreException {
+                     Clock clock, int chunkSize) {
         DynamoDbClientBuilder b = DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
                 .overrideConfiguration(c -> c.apiCallTimeout(timeout.multipliedBy(2)).apiCallAttemptTimeout(timeout));
@@ -66,36 +57,7 @@ public final class DynamoFleetStore implements FleetStore {
         this.db = new Dynamo(b.build(), table);
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         this.clock = clock;
-        try {
-            ensureTable();
-        } catch (StoreException | RuntimeException e) {
-            db.client.close();
-            throw e;
-        }
-        this.plans = new DynamoPlanStore(db, this.prefix + "/plan", chunkSize, pollInterval);
-    }
-
-    private void ensureTable() throws StoreException {
-        try {
-            db.call("describe table", () -> db.client.describeTable(DescribeTableRequest.builder().tableName(db.table).build()));
-            return;
-        } catch (StoreException e) {
-            if (!(e.getCause() instanceof ResourceNotFoundException)) throw e;
-        }
-        try {
-            db.call("create table", () -> db.client.createTable(CreateTableRequest.builder().tableName(db.table)
-                    .keySchema(KeySchemaElement.builder().attributeName(Dynamo.PK).keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(Dynamo.SK).keyType(KeyType.RANGE).build())
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(Dynamo.PK).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(Dynamo.SK).attributeType(ScalarAttributeType.S).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST).build()));
-        } catch (StoreException e) {
-            // Another member created it at the same moment.
-            if (!(e.getCause() instanceof ResourceInUseException)) throw e;
-        }
-        db.call("wait for table", () -> db.client.waiter().waitUntilTableExists(
-                DescribeTableRequest.builder().tableName(db.table).build()));
+        this.plans = new DynamoPlanStore(db, this.prefix + "/plan", this.prefix + "/leader", chunkSize, pollInterval, clock);
     }
 
     /** The table, for tests in this package. */

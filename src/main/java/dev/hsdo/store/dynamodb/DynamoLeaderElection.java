@@ -1,5 +1,6 @@
 package dev.hsdo.store.dynamodb;
 
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.LeaderState;
 import dev.hsdo.store.StoreException;
@@ -24,11 +25,13 @@ import static dev.hsdo.store.dynamodb.Dynamo.s;
  * Leadership by a lock item with an expiry: a candidate takes the item when it is absent, expired or
  * already its own, with a conditional write; the leader renews it every quarter of the TTL. Expiry is
  * judged by the candidates' clocks, so their skew must stay well below the TTL (NTP keeps it to
- * milliseconds). A leader that cannot renew steps down after half the TTL, before anyone can take over.
+ * milliseconds). A leader that cannot renew steps down after half the TTL, before anyone can take over; its
+ * publishes check in their own transaction that the lock is still its own and unexpired ({@link #fence()}).
  */
 final class DynamoLeaderElection implements LeaderElection {
     private static final Logger log = LoggerFactory.getLogger(DynamoLeaderElection.class);
-    private static final String LOCK = "lock";
+    /** The sort key of the lock item; publishes fenced by it check it in their transaction. */
+    static final String LOCK = "lock";
 
     private final Dynamo db;
     private final String pk;
@@ -93,6 +96,20 @@ final class DynamoLeaderElection implements LeaderElection {
     @Override
     public boolean isLeader() {
         return state.isLeader();
+    }
+
+    /** The holder's fence: the plan store checks the lock item's holder and expiry, so it needs no token. */
+    @Override
+    public Fence fence() {
+        return state.isLeader() ? new Fence(candidate, 0) : null;
+    }
+
+    @Override
+    public void lost(Fence refused) {
+        if (refused == null || !refused.holder().equals(candidate) || !state.isLeader()) return;
+        state.set(false, null);
+        WakeableLoop l = loop;
+        if (l != null) l.wake();
     }
 
     @Override

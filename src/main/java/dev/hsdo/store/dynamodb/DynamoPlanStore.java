@@ -1,6 +1,7 @@
 package dev.hsdo.store.dynamodb;
 
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
@@ -9,13 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +44,10 @@ import static dev.hsdo.store.dynamodb.Dynamo.s;
 /**
  * The plan in DynamoDB. A plan can be larger than one 400 KB item, so it is stored as chunk items under
  * its own generation and write ({@code chunk/GENERATION/WRITE/INDEX}; two writers racing for one generation
- * never touch each other's chunks) and a small head item points at the write in force. A publish writes the chunks first, then switches the head with a conditional write on the
- * expected generation; readers follow the head, so they see the old plan or the new one, never a mix.
+ * never touch each other's chunks) and a small head item points at the write in force. A publish writes the
+ * chunks first, then switches the head with a conditional write on the expected generation, fenced by a
+ * transaction that also checks the leader's lock item; readers follow the head, so they see the old plan
+ * or the new one, never a mix.
  * Chunks of the replaced generation are deleted afterwards: a reader that read the old head just before
  * finds them gone and reads the head again. Watchers poll the head with consistent reads.
  */
@@ -49,18 +58,25 @@ final class DynamoPlanStore implements PlanStore {
 
     private final Dynamo db;
     private final String pk;
+    private final String lockPk;
+    private final Clock clock;
     private final int chunkSize;
     private final Duration pollInterval;
     private final PlanFeed feed = new PlanFeed();
-    // guarded by this: the plan last read or written, so an unchanged head costs one small read; the poller
+    // guarded by this: the plan last read or written and the write that stored it (unique per publish, so a head
+    // pointing at it means an unchanged plan whatever its generation and epoch): an unchanged head costs one
+    // small read; the poller
     private Plan cached;
+    private String cachedWrite;
     private ScheduledExecutorService poller;
 
-    DynamoPlanStore(Dynamo db, String pk, int chunkSize, Duration pollInterval) {
+    DynamoPlanStore(Dynamo db, String pk, String lockPk, int chunkSize, Duration pollInterval, Clock clock) {
         if (chunkSize < 1024 || chunkSize > 380_000)
             throw new IllegalArgumentException("chunk size must be 1 KiB..380 000 bytes, got " + chunkSize);
         this.db = db;
         this.pk = pk;
+        this.lockPk = lockPk;
+        this.clock = clock;
         this.chunkSize = chunkSize;
         this.pollInterval = pollInterval;
     }
@@ -75,13 +91,15 @@ final class DynamoPlanStore implements PlanStore {
             Map<String, AttributeValue> head = db.get(pk, HEAD);
             if (head.isEmpty()) return Optional.empty();
             long generation = n(head, "gen");
+            String write = head.get("write").s();
             synchronized (this) {
-                if (cached != null && cached.generation() == generation) return Optional.of(cached);
+                if (cached != null && write.equals(cachedWrite)) return Optional.of(cached);
             }
-            Plan plan = readChunks(generation, head.get("write").s(), (int) n(head, "chunks"));
+            Plan plan = readChunks(generation, write, (int) n(head, "chunks"));
             if (plan != null) {
                 synchronized (this) {
-                    if (cached == null || cached.generation() < plan.generation()) cached = plan;
+                    cached = plan;
+                    cachedWrite = write;
                 }
                 return Optional.of(plan);
             }
@@ -113,43 +131,101 @@ final class DynamoPlanStore implements PlanStore {
     }
 
     @Override
-    public void publish(Plan plan, long expectedGeneration) throws StoreException {
-        byte[] data = PlanJson.bytes(plan);
+    public Plan publish(Plan plan, long expectedGeneration, Fence fence) throws StoreException {
+        // Into an empty store (first write, or its items were deleted) the plan starts a new epoch.
+        Plan stored = expectedGeneration == 0 ? plan.withEpoch(PlanStore.newEpoch(clock.millis(), plan.epoch())) : plan;
+        // What the write replaces: its chunks go once the head no longer points at them.
+        Map<String, AttributeValue> old = db.get(pk, HEAD);
+        if (n(old, "gen") != expectedGeneration || (!old.isEmpty() && n(old, "epoch") != stored.epoch()))
+            throw conflict(stored, expectedGeneration, old);
+        byte[] data = PlanJson.bytes(stored);
         int chunks = Math.max(1, (data.length + chunkSize - 1) / chunkSize);
         String write = UUID.randomUUID().toString();
-        String prefix = chunkPrefix(plan.generation(), write);
+        String prefix = chunkPrefix(stored.generation(), write);
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkSize;
             Map<String, AttributeValue> item = Map.of(PK, s(pk), SK, s(prefix + String.format(Locale.ROOT, "%05d", i)),
                     "body", AttributeValue.fromB(SdkBytes.fromByteArray(
                             java.util.Arrays.copyOfRange(data, from, Math.min(data.length, from + chunkSize)))));
-            db.call("write plan " + plan.generation() + " chunk " + i,
+            db.call("write plan " + stored.generation() + " chunk " + i,
                     () -> db.client.putItem(PutItemRequest.builder().tableName(db.table).item(item).build()));
         }
-        Map<String, AttributeValue> head = new HashMap<>(Map.of(PK, s(pk), SK, s(HEAD), "gen", n(plan.generation()),
-                "chunks", n(chunks), "write", s(write), "digest", s(plan.digest()), "bytes", n(data.length)));
-        PutItemRequest.Builder put = PutItemRequest.builder().tableName(db.table).item(head).returnValues(ReturnValue.ALL_OLD);
-        if (expectedGeneration == 0) put.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", PK));
-        else put.conditionExpression("#gen = :expected").expressionAttributeNames(Map.of("#gen", "gen"))
-                .expressionAttributeValues(Map.of(":expected", n(expectedGeneration)));
-        Map<String, AttributeValue> old;
         try {
-            old = db.call("publish plan " + plan.generation(), () -> db.client.putItem(put.build()).attributes());
-        } catch (StoreException e) {
+            switchHead(stored, expectedGeneration, fence, Map.of(PK, s(pk), SK, s(HEAD), "gen", n(stored.generation()),
+                    "epoch", n(stored.epoch()), "chunks", n(chunks), "write", s(write), "digest", s(stored.digest()),
+                    "bytes", n(data.length)));
+        } catch (StoreException.Conflict | StoreException.Fenced e) {
+            // Refused for sure: nothing points at these chunks. (After an unanswered write they stay: the head
+            // may point at them.)
             deleteChunks(prefix, chunks);
-            if (e.getCause() instanceof ConditionalCheckFailedException) {
-                long stored = n(db.get(pk, HEAD), "gen");
-                throw new StoreException.Conflict("dynamodb " + db.table + " " + pk + ": stored generation is " + stored
-                        + ", expected " + expectedGeneration + "; plan " + plan.generation() + " not written");
-            }
             throw e;
         }
         synchronized (this) {
-            cached = plan;
+            cached = stored;
+            cachedWrite = write;
         }
-        if (old != null && !old.isEmpty())
-            deleteChunks(chunkPrefix(n(old, "gen"), old.get("write").s()), (int) n(old, "chunks"));
-        feed.deliver(plan);
+        if (!old.isEmpty()) deleteChunks(chunkPrefix(n(old, "gen"), old.get("write").s()), (int) n(old, "chunks"));
+        feed.deliver(stored);
+        return stored;
+    }
+
+    /**
+     * Points the head at the new chunks if the stored generation is still {@code expected}: a conditional put,
+     * or with a fence a transaction that also checks the lock item is the fence holder's and unexpired.
+     */
+    private void switchHead(Plan plan, long expected, Fence fence, Map<String, AttributeValue> head) throws StoreException {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition;
+        if (expected == 0) {
+            condition = "attribute_not_exists(#pk)";
+            names.put("#pk", PK);
+        } else {
+            // A head written before epochs existed has none: its plans are of epoch 0.
+            condition = "#gen = :expected AND " + (plan.epoch() == 0 ? "attribute_not_exists(#epoch)" : "#epoch = :epoch");
+            names.put("#gen", "gen");
+            names.put("#epoch", "epoch");
+            values.put(":expected", n(expected));
+            if (plan.epoch() != 0) values.put(":epoch", n(plan.epoch()));
+        }
+        String what = "publish plan " + plan.generation();
+        try {
+            if (fence.none()) {
+                db.call(what, () -> db.client.putItem(PutItemRequest.builder().tableName(db.table).item(head)
+                        .conditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values.isEmpty() ? null : values).build()));
+                return;
+            }
+            Put put = Put.builder().tableName(db.table).item(head).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values).build();
+            ConditionCheck lock = ConditionCheck.builder().tableName(db.table).key(Dynamo.key(lockPk, DynamoLeaderElection.LOCK))
+                    .conditionExpression("#holder = :me AND #exp > :now")
+                    .expressionAttributeNames(Map.of("#holder", "holder", "#exp", "expiresAt"))
+                    .expressionAttributeValues(Map.of(":me", s(fence.holder()), ":now", n(clock.millis()))).build();
+            db.call(what, () -> db.client.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                    TransactWriteItem.builder().put(put).build(), TransactWriteItem.builder().conditionCheck(lock).build()).build()));
+        } catch (StoreException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) throw conflict(plan, expected, db.get(pk, HEAD));
+            if (e.getCause() instanceof TransactionCanceledException t && t.cancellationReasons().size() == 2) {
+                if (failed(t.cancellationReasons().get(1)))
+                    throw new StoreException.Fenced("dynamodb " + db.table + " " + lockPk + ": " + fence.holder()
+                            + " no longer holds the leader lock (taken over or expired); plan " + plan.generation() + " not written");
+                if (failed(t.cancellationReasons().getFirst()))
+                    throw conflict(plan, expected, db.get(pk, HEAD));
+            }
+            throw e;
+        }
+    }
+
+    private static boolean failed(CancellationReason reason) {
+        return "ConditionalCheckFailed".equals(reason.code());
+    }
+
+    private StoreException.Conflict conflict(Plan plan, long expected, Map<String, AttributeValue> head) {
+        long epoch = n(head, "epoch");
+        return new StoreException.Conflict("dynamodb " + db.table + " " + pk + ": " + (head.isEmpty() ? "the store holds no plan"
+                : "stored generation is " + n(head, "gen") + (epoch == plan.epoch() ? "" : " of epoch " + epoch)) + ", expected " + expected
+                + (expected == 0 ? "" : " of epoch " + plan.epoch()) + "; plan " + plan.generation() + " not written");
     }
 
     private void deleteChunks(String prefix, int chunks) {

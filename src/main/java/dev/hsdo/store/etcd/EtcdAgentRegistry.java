@@ -44,10 +44,10 @@ final class EtcdAgentRegistry implements AgentRegistry {
 
     @Override
     public synchronized void report(AgentReport report) throws StoreException {
-        if (leaseId != 0 && await(client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew agent lease")
+        if (leaseId != 0 && await(() -> client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew agent lease")
                 .getTTL() <= 0) leaseId = 0;
         if (leaseId == 0)
-            leaseId = await(client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())), timeout, "grant agent lease").getID();
+            leaseId = await(() -> client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())), timeout, "grant agent lease").getID();
         String json;
         try {
             json = PlanJson.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
@@ -55,13 +55,13 @@ final class EtcdAgentRegistry implements AgentRegistry {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        await(client.getKVClient().put(bytes(prefix + report.agentId()), bytes(json),
+        await(() -> client.getKVClient().put(bytes(prefix + report.agentId()), bytes(json),
                 PutOption.builder().withLeaseId(leaseId).build()), timeout, "report agent " + report.agentId());
     }
 
     @Override
     public List<AgentReport> agents() throws StoreException {
-        var got = await(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+        var got = await(() -> client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
                 timeout, "list agents");
         List<AgentReport> out = new ArrayList<>();
         for (KeyValue kv : got.getKvs()) {

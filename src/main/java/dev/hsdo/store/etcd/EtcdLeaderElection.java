@@ -1,5 +1,6 @@
 package dev.hsdo.store.etcd;
 
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.LeaderState;
 import dev.hsdo.store.StoreException;
@@ -43,6 +44,8 @@ final class EtcdLeaderElection implements LeaderElection {
     // injected clock: etcd expires the lease in real time, and this side must step down before it does.
     private long leaseId;
     private long renewedAt;
+    // the leader key this candidate created, as a fence for its writes; null while it does not hold it
+    private volatile Fence fence;
     private volatile WakeableLoop loop;
     private volatile Watch.Watcher watcher;
 
@@ -75,12 +78,14 @@ final class EtcdLeaderElection implements LeaderElection {
         long started = System.nanoTime();
         try {
             renewLease(started);
-            TxnResponse r = await(client.getKVClient().txn()
+            TxnResponse r = await(() -> client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, bytes(candidate), PutOption.builder().withLeaseId(leaseId).build()))
                     .Else(Op.get(key, GetOption.DEFAULT))
                     .commit(), timeout, "campaign on " + key);
             if (r.isSucceeded()) {
+                // The key was created by this transaction: its create revision is the transaction's.
+                fence = new Fence(candidate, r.getHeader().getRevision());
                 state.set(true, candidate);
                 return;
             }
@@ -91,12 +96,15 @@ final class EtcdLeaderElection implements LeaderElection {
             }
             KeyValue held = kvs.getFirst();
             String holder = held.getValue().toString(StandardCharsets.UTF_8);
-            state.set(held.getLease() == leaseId && holder.equals(candidate), holder);
+            boolean ours = held.getLease() == leaseId && holder.equals(candidate);
+            fence = ours ? new Fence(candidate, held.getCreateRevision()) : null;
+            state.set(ours, holder);
         } catch (StoreException e) {
             // Without an answer the lease may run out in the store: lead only while it surely still runs.
             if (state.isLeader() && Duration.ofNanos(System.nanoTime() - renewedAt).compareTo(ttl.dividedBy(2)) > 0) {
                 log.warn("{}: stepping down, lease not renewed for {} ms", e.getMessage(),
                         (System.nanoTime() - renewedAt) / 1_000_000);
+                fence = null;
                 state.set(false, null);
             } else {
                 log.debug("{}", e.getMessage());
@@ -107,7 +115,7 @@ final class EtcdLeaderElection implements LeaderElection {
     private void renewLease(long started) throws StoreException {
         if (leaseId != 0) {
             try {
-                long left = await(client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew lease").getTTL();
+                long left = await(() -> client.getLeaseClient().keepAliveOnce(leaseId), timeout, "renew lease").getTTL();
                 if (left > 0) {
                     renewedAt = started;
                     return;
@@ -117,15 +125,30 @@ final class EtcdLeaderElection implements LeaderElection {
             }
             // The lease expired (a long pause, the store was away): whatever we held is gone.
             leaseId = 0;
+            fence = null;
             state.set(false, state.leaderId());
         }
-        leaseId = await(client.getLeaseClient().grant(Math.max(2, ttl.toSeconds())), timeout, "grant lease").getID();
+        leaseId = await(() -> client.getLeaseClient().grant(Math.max(2, ttl.toSeconds())), timeout, "grant lease").getID();
         renewedAt = started;
     }
 
     @Override
     public boolean isLeader() {
         return state.isLeader();
+    }
+
+    @Override
+    public Fence fence() {
+        Fence f = fence;
+        return f != null && state.isLeader() ? f : null;
+    }
+
+    @Override
+    public void lost(Fence refused) {
+        if (refused == null || !refused.equals(fence)) return;
+        fence = null;
+        state.set(false, null);
+        wake();
     }
 
     @Override
@@ -137,15 +160,16 @@ final class EtcdLeaderElection implements LeaderElection {
     public void close() {
         WakeableLoop l = loop;
         if (l != null) l.close();
+        fence = null;
         Watch.Watcher w = watcher;
         if (w != null) w.close();
         if (leaseId == 0) return;
         try {
-            if (state.isLeader()) await(client.getKVClient().txn()
+            if (state.isLeader()) await(() -> client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(candidate))))
                     .Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))
                     .commit(), timeout, "resign " + key);
-            await(client.getLeaseClient().revoke(leaseId), timeout, "revoke lease");
+            await(() -> client.getLeaseClient().revoke(leaseId), timeout, "revoke lease");
         } catch (StoreException e) {
             log.warn("{}: the lease will expire on its own", e.getMessage());
         }

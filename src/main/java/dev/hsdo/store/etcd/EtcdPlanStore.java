@@ -1,6 +1,7 @@
 package dev.hsdo.store.etcd;
 
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
@@ -22,7 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +38,9 @@ import static dev.hsdo.store.etcd.EtcdFleetStore.bytes;
 
 /**
  * The plan in etcd. A publish is one transaction that writes the plan and its generation only if the
- * stored generation is still the expected one; the plan is one key, so a reader gets it whole. Watchers
+ * stored generation is still the expected one and, when fenced, the leader key is still the one the
+ * publisher created (its value and create revision: a key re-created after its lease expired differs);
+ * the plan is one key, so a reader gets it whole. Watchers
  * get plans from an etcd watch, and from a periodic re-read that catches up after the watch stream was
  * lost (a node down, the whole cluster down for a while).
  */
@@ -44,44 +50,55 @@ final class EtcdPlanStore implements PlanStore {
     private final Client client;
     private final ByteSequence planKey;
     private final ByteSequence generationKey;
+    private final ByteSequence leaderKey;
+    private final ByteSequence epochKey;
     private final Duration timeout;
+    private final Clock clock;
     private final Duration resyncPeriod;
     private final PlanFeed feed = new PlanFeed();
-    // guarded by this: the plan last read or written; the watch, started on the first watch() so that a
+    // guarded by this: the plan last read or written and the revision it was written at (the plan and generation
+    // keys are written in one transaction, so they share it: an unchanged revision means an unchanged plan,
+    // whatever the generation and epoch); the watch, started on the first watch() so that a
     // publisher-only store watches nothing
     private Plan cached;
+    private long cachedRevision;
     private Watch.Watcher watcher;
     private ScheduledExecutorService resync;
 
-    EtcdPlanStore(Client client, ByteSequence planKey, ByteSequence generationKey, Duration timeout, Duration resyncPeriod) {
+    EtcdPlanStore(Client client, ByteSequence planKey, ByteSequence generationKey, ByteSequence epochKey,
+                  ByteSequence leaderKey, Duration timeout, Duration resyncPeriod, Clock clock) {
+        this.epochKey = epochKey;
         this.client = client;
         this.planKey = planKey;
         this.generationKey = generationKey;
+        this.leaderKey = leaderKey;
         this.timeout = timeout;
+        this.clock = clock;
         this.resyncPeriod = resyncPeriod;
     }
 
     /**
-     * The stored plan. The small generation key is read first, and the plan itself only when its generation
-     * differs from the one last read: followers and re-reads poll this every second.
+     * The stored plan. The small generation key is read first, and the plan itself only when it was written
+     * since the plan last read: followers and re-reads poll this every second.
      */
     @Override
     public Optional<Plan> current() throws StoreException {
-        var generation = await(client.getKVClient().get(generationKey), timeout, "read " + generationKey);
+        var generation = await(() -> client.getKVClient().get(generationKey), timeout, "read " + generationKey);
         if (generation.getKvs().isEmpty()) return Optional.empty();
-        String stored = generation.getKvs().getFirst().getValue().toString(StandardCharsets.UTF_8);
+        long revision = generation.getKvs().getFirst().getModRevision();
         synchronized (this) {
-            if (cached != null && Long.toString(cached.generation()).equals(stored)) return Optional.of(cached);
+            if (cached != null && cachedRevision == revision) return Optional.of(cached);
         }
-        var got = await(client.getKVClient().get(planKey), timeout, "read " + planKey);
+        var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
         if (got.getKvs().isEmpty()) return Optional.empty();
         Plan plan = decode(got.getKvs().getFirst());
-        remember(plan);
+        remember(plan, got.getKvs().getFirst().getModRevision());
         return Optional.of(plan);
     }
 
-    private synchronized void remember(Plan plan) {
-        if (cached == null || cached.generation() < plan.generation()) cached = plan;
+    private synchronized void remember(Plan plan, long revision) {
+        cached = plan;
+        cachedRevision = revision;
     }
 
     private Plan decode(KeyValue kv) throws StoreException {
@@ -89,24 +106,71 @@ final class EtcdPlanStore implements PlanStore {
     }
 
     @Override
-    public void publish(Plan plan, long expectedGeneration) throws StoreException {
-        Cmp unchanged = expectedGeneration == 0
-                ? new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.version(0))
-                : new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.value(bytes(Long.toString(expectedGeneration))));
-        TxnResponse r = await(client.getKVClient().txn()
-                .If(unchanged)
-                .Then(Op.put(planKey, ByteSequence.from(PlanJson.bytes(plan)), PutOption.DEFAULT),
-                        Op.put(generationKey, bytes(Long.toString(plan.generation())), PutOption.DEFAULT))
-                .Else(Op.get(generationKey, GetOption.DEFAULT))
-                .commit(), timeout, "publish plan " + plan.generation());
-        if (!r.isSucceeded()) {
-            String stored = r.getGetResponses().isEmpty() || r.getGetResponses().getFirst().getKvs().isEmpty() ? "0"
-                    : r.getGetResponses().getFirst().getKvs().getFirst().getValue().toString(StandardCharsets.UTF_8);
-            throw new StoreException.Conflict("etcd " + generationKey + ": stored generation is " + stored
-                    + ", expected " + expectedGeneration + "; plan " + plan.generation() + " not written");
+    public Plan publish(Plan plan, long expectedGeneration, Fence fence) throws StoreException {
+        // Into an empty store (first write, or the prefix was wiped) the plan starts a new epoch.
+        Plan stored = expectedGeneration == 0 ? plan.withEpoch(PlanStore.newEpoch(clock.millis(), plan.epoch())) : plan;
+        List<Cmp> conditions = new ArrayList<>();
+        if (expectedGeneration == 0) {
+            conditions.add(new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.version(0)));
+        } else {
+            conditions.add(new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.value(bytes(Long.toString(expectedGeneration)))));
+            // A store written before epochs existed has no epoch key: its plans are of epoch 0.
+            conditions.add(stored.epoch() == 0 ? new Cmp(epochKey, Cmp.Op.EQUAL, CmpTarget.version(0))
+                    : new Cmp(epochKey, Cmp.Op.EQUAL, CmpTarget.value(bytes(Long.toString(stored.epoch())))));
         }
-        remember(plan);
+        if (!fence.none()) {
+            conditions.add(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.value(bytes(fence.holder()))));
+            conditions.add(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(fence.token())));
+        }
+        TxnResponse r = await(() -> client.getKVClient().txn()
+                .If(conditions.toArray(Cmp[]::new))
+                .Then(Op.put(planKey, ByteSequence.from(PlanJson.bytes(stored)), PutOption.DEFAULT),
+                        Op.put(generationKey, bytes(Long.toString(stored.generation())), PutOption.DEFAULT),
+                        Op.put(epochKey, bytes(Long.toString(stored.epoch())), PutOption.DEFAULT))
+                .Else(Op.get(generationKey, GetOption.DEFAULT), Op.get(leaderKey, GetOption.DEFAULT),
+                        Op.get(epochKey, GetOption.DEFAULT))
+                .commit(), timeout, "publish plan " + stored.generation());
+        if (!r.isSucceeded()) {
+            KeyValue generation = only(r, 0);
+            KeyValue leader = only(r, 1);
+            if (!fence.none() && (leader == null || leader.getCreateRevision() != fence.token()
+                    || !leader.getValue().toString(StandardCharsets.UTF_8).equals(fence.holder())))
+                throw new StoreException.Fenced("etcd " + leaderKey + ": " + fence.holder()
+                        + " no longer holds the leader lease (" + (leader == null ? "no one holds it"
+                        : "held by " + leader.getValue().toString(StandardCharsets.UTF_8) + " since revision "
+                        + leader.getCreateRevision()) + "); plan " + stored.generation() + " not written");
+            KeyValue epoch = only(r, 2);
+            String was = generation == null ? "0" : generation.getValue().toString(StandardCharsets.UTF_8);
+            String wasEpoch = epoch == null ? "0" : epoch.getValue().toString(StandardCharsets.UTF_8);
+            if (was.equals(Long.toString(stored.generation())) && wasEpoch.equals(Long.toString(stored.epoch()))
+                    && ownEarlierAttempt(stored)) return stored;
+            throw new StoreException.Conflict("etcd " + generationKey + ": " + (generation == null ? "the store holds no plan"
+                    : "stored generation is " + was + (wasEpoch.equals(Long.toString(stored.epoch())) ? "" : " of epoch " + wasEpoch))
+                    + ", expected " + expectedGeneration + (expectedGeneration == 0 ? "" : " of epoch " + stored.epoch())
+                    + "; plan " + stored.generation() + " not written");
+        }
+        remember(stored, r.getHeader().getRevision());
+        feed.deliver(stored);
+        return stored;
+    }
+
+    /**
+     * Whether {@code plan} is stored already: an earlier attempt of this publish was written and only its
+     * answer was lost (see {@link EtcdFleetStore#await}).
+     */
+    private boolean ownEarlierAttempt(Plan plan) throws StoreException {
+        var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
+        if (got.getKvs().isEmpty() || !decode(got.getKvs().getFirst()).equals(plan)) return false;
+        remember(plan, got.getKvs().getFirst().getModRevision());
         feed.deliver(plan);
+        return true;
+    }
+
+    /** The key the {@code index}th get of a failed transaction found, or null. */
+    private static KeyValue only(TxnResponse r, int index) {
+        if (r.getGetResponses().size() <= index) return null;
+        var kvs = r.getGetResponses().get(index).getKvs();
+        return kvs.isEmpty() ? null : kvs.getFirst();
     }
 
     @Override
@@ -115,7 +179,7 @@ final class EtcdPlanStore implements PlanStore {
         if (watcher != null) return;
         long revision = 0;
         try {
-            var got = await(client.getKVClient().get(planKey), timeout, "read " + planKey);
+            var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
             revision = got.getHeader().getRevision();
             if (!got.getKvs().isEmpty()) feed.deliver(decode(got.getKvs().getFirst()));
         } catch (StoreException e) {

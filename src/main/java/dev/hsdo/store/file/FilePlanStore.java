@@ -1,6 +1,7 @@
 package dev.hsdo.store.file;
 
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.PlanFeed;
 import dev.hsdo.store.PlanJson;
 import dev.hsdo.store.PlanStore;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,11 +38,18 @@ public final class FilePlanStore implements PlanStore {
     private final Path file;
     private final Path lockFile;
     private final PlanFeed feed = new PlanFeed();
+    private final Clock clock;
     private final ScheduledExecutorService poller;
     // Only the poller thread touches this: what the file looked like when it was last read.
     private Object lastSeen;
 
     public FilePlanStore(Path file, Duration pollInterval) {
+        this(file, pollInterval, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that dates a new store epoch. */
+    public FilePlanStore(Path file, Duration pollInterval, Clock clock) {
+        this.clock = clock;
         this.file = file.toAbsolutePath();
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("plan-store-poll").unstarted(r));
@@ -58,22 +67,31 @@ public final class FilePlanStore implements PlanStore {
         }
     }
 
+    /**
+     * Writes under the lock file. There is no leader lease here (no election runs on a file), so a fence is
+     * not checked; a write into a missing or wiped file starts a new epoch.
+     */
     @Override
-    public void publish(Plan plan, long expectedGeneration) throws StoreException {
+    public Plan publish(Plan plan, long expectedGeneration, Fence fence) throws StoreException {
+        Plan stored = expectedGeneration == 0 ? plan.withEpoch(PlanStore.newEpoch(clock.millis(), plan.epoch())) : plan;
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                long stored = current().map(Plan::generation).orElse(0L);
-                if (stored != expectedGeneration)
-                    throw new StoreException.Conflict(file + ": stored generation is " + stored + ", expected "
-                            + expectedGeneration + "; plan " + plan.generation() + " not written");
-                AtomicFiles.write(file, PlanJson.write(plan));
+                Plan now = current().orElse(null);
+                long was = now == null ? 0 : now.generation();
+                if (was != expectedGeneration || (now != null && now.epoch() != stored.epoch()))
+                    throw new StoreException.Conflict(file + ": stored generation is " + was
+                            + (now == null || now.epoch() == stored.epoch() ? "" : " of epoch " + now.epoch())
+                            + ", expected " + expectedGeneration + (expectedGeneration == 0 ? "" : " of epoch " + stored.epoch())
+                            + "; plan " + plan.generation() + " not written");
+                AtomicFiles.write(file, PlanJson.write(stored));
             }
         } catch (IOException e) {
             throw new StoreException(file + ": cannot write plan " + plan.generation() + ": " + e.getMessage(), e);
         }
-        feed.deliver(plan);
+        feed.deliver(stored);
+        return stored;
     }
 
     @Override

@@ -3,12 +3,16 @@ package dev.hsdo.store.etcd;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.Fence;
 import dev.hsdo.store.LeaderElection;
 import dev.hsdo.store.PlanStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.store.WipedStoreCheck;
 import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.Plans;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.DeleteOption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +61,7 @@ class EtcdFleetStoreIT {
         try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
             List<Plan> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(seen::add);
-            Plan big = Plans.of(1, 10_000);
-            writer.plans().publish(big, 0);
+            Plan big = writer.plans().publish(Plans.of(1, 10_000), 0);
             assertThat(reader.plans().current()).contains(big);
             await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
             assertThat(seen).containsExactly(big);
@@ -69,9 +72,9 @@ class EtcdFleetStoreIT {
     void writerExpectingAnOlderGenerationCannotOverwriteANewerPlan() throws Exception {
         String prefix = freshPrefix();
         try (EtcdFleetStore a = fleet(prefix); EtcdFleetStore b = fleet(prefix)) {
-            a.plans().publish(Plans.of(1, 1), 0);
-            b.plans().publish(Plans.of(2, 2), 1);
-            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 3), 1))
+            long epoch = a.plans().publish(Plans.of(1, 1), 0).epoch();
+            b.plans().publish(Plans.of(2, 2).withEpoch(epoch), 1);
+            assertThatThrownBy(() -> a.plans().publish(Plans.of(2, 3).withEpoch(epoch), 1))
                     .isInstanceOf(StoreException.Conflict.class)
                     .hasMessageContaining("stored generation is 2, expected 1");
             assertThatThrownBy(() -> a.plans().publish(Plans.of(1, 3), 0))
@@ -86,17 +89,17 @@ class EtcdFleetStoreIT {
         try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix)) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             reader.plans().watch(p -> seen.add(p.generation()));
-            writer.plans().publish(Plans.of(1, 3), 0);
+            long epoch = writer.plans().publish(Plans.of(1, 3), 0).epoch();
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(1L));
 
             etcd.kill(0);
-            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4), 1)).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("etcd");
             etcd.restart(0);
 
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                     .until(() -> {
-                        writer.plans().publish(Plans.of(2, 4), 1);
+                        writer.plans().publish(Plans.of(2, 4).withEpoch(epoch), 1);
                         return true;
                     });
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(2L));
@@ -164,6 +167,61 @@ class EtcdFleetStoreIT {
                     .isEqualTo(new AgentReport("agent-2", "b", "2.6.12", 3, 2, now, "boom", now));
             one.close();
             await().atMost(Duration.ofSeconds(6)).until(() -> store.agents(Duration.ofSeconds(2)).agents().size() == 1);
+        }
+    }
+
+    @Test
+    void aDeposedLeaderCannotPublishEvenWithTheRightGenerationNorAfterWinningAgain() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore store = fleet(prefix)) {
+            LeaderElection a = store.election("a", Duration.ofSeconds(2));
+            a.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+            Fence first = a.fence();
+            Plan p1 = store.plans().publish(Plans.of(1, 1), 0, first);
+
+            // a is deposed (here: it resigned) and b leads; a still holds its old fence, and the right generation.
+            a.close();
+            LeaderElection b = store.election("b", Duration.ofSeconds(2));
+            b.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, first))
+                    .isInstanceOf(StoreException.Fenced.class)
+                    .hasMessageContaining("a no longer holds the leader lease (held by b");
+
+            // a leads again later: the fence of its former term is still refused, its new one is not.
+            b.close();
+            LeaderElection again = store.election("a", Duration.ofSeconds(2));
+            again.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(again::isLeader);
+            assertThat(again.fence()).isNotEqualTo(first);
+            assertThatThrownBy(() -> store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, first))
+                    .isInstanceOf(StoreException.Fenced.class);
+            assertThat(store.plans().current()).contains(p1);
+            Plan p2 = store.plans().publish(Plans.of(2, 2).withEpoch(p1.epoch()), 1, again.fence());
+            assertThat(store.plans().current()).contains(p2);
+            again.close();
+        }
+    }
+
+    @Test
+    void aWriteIntoAWipedPrefixStartsALaterEpochThatWatchersFollowFromGenerationOne() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix);
+             Client admin = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
+            ByteSequence all = EtcdFleetStore.bytes("/hsdo-test/" + prefix + "/");
+            WipedStoreCheck.aWriteIntoTheWipedStoreStartsALaterEpochThatWatchersFollow(writer.plans(), reader.plans(),
+                    () -> admin.getKVClient().delete(all, DeleteOption.builder().isPrefix(true).build()).get());
+        }
+    }
+
+    @Test
+    void openingWhileEtcdIsUnreachableSucceedsAndEachCallFailsSayingSo() {
+        int nobody = dev.hsdo.testing.Ports.free();
+        try (EtcdFleetStore store = new EtcdFleetStore(List.of("http://127.0.0.1:" + nobody), "/hsdo-test/down",
+                Duration.ofSeconds(1), Duration.ofMillis(200))) {
+            assertThatThrownBy(() -> store.plans().current()).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("etcd: read /hsdo-test/down/generation");
         }
     }
 }

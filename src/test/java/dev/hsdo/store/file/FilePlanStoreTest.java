@@ -29,17 +29,19 @@ class FilePlanStoreTest {
         try (FilePlanStore store = new FilePlanStore(dir.resolve("state/plan.json"), Duration.ofSeconds(1))) {
             assertThat(store.current()).isEmpty();
             Plan p = plan(1, 3);
-            store.publish(p, 0);
-            assertThat(store.current()).contains(p);
+            Plan stored = store.publish(p, 0);
+            assertThat(stored.sameContent(p)).isTrue();
+            assertThat(stored.epoch()).as("a write into an empty store starts an epoch").isPositive();
+            assertThat(store.current()).contains(stored);
         }
     }
 
     @Test
     void writerExpectingAnOlderGenerationCannotOverwriteANewerPlan() throws Exception {
         try (FilePlanStore store = new FilePlanStore(dir.resolve("plan.json"), Duration.ofSeconds(1))) {
-            store.publish(plan(1, 1), 0);
-            store.publish(plan(2, 2), 1);
-            assertThatThrownBy(() -> store.publish(plan(2, 3), 1))
+            long epoch = store.publish(plan(1, 1), 0).epoch();
+            store.publish(plan(2, 2).withEpoch(epoch), 1);
+            assertThatThrownBy(() -> store.publish(plan(2, 3).withEpoch(epoch), 1))
                     .isInstanceOf(StoreException.Conflict.class)
                     .hasMessageContaining("stored generation is 2, expected 1");
             assertThat(store.current().orElseThrow().backend("app").servers()).hasSize(2);
@@ -53,8 +55,8 @@ class FilePlanStoreTest {
              FilePlanStore writer = new FilePlanStore(file, Duration.ofSeconds(10))) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             reader.watch(p -> seen.add(p.generation()));
-            writer.publish(plan(1, 1), 0);
-            writer.publish(plan(2, 1), 1);
+            long epoch = writer.publish(plan(1, 1), 0).epoch();
+            writer.publish(plan(2, 1).withEpoch(epoch), 1);
             await().atMost(Duration.ofSeconds(3)).until(() -> seen.contains(2L));
             assertThat(seen).isSorted();
         }
