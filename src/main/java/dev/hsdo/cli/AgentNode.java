@@ -8,6 +8,7 @@ import dev.hsdo.agent.StatusReporter;
 import dev.hsdo.agent.StoreHealth;
 import dev.hsdo.config.ConfigException;
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.AgentReport;
@@ -167,6 +168,11 @@ public final class AgentNode extends Node {
     /** The agent. */
     public Agent agent() {
         return local.agent();
+    }
+
+    /** The supervised HAProxy, or null when the user runs it. */
+    HaproxyProcess haproxy() {
+        return local.haproxy();
     }
 
     /** The report this agent publishes. */
