@@ -93,7 +93,10 @@ public final class AgentNode extends Node {
     private FleetStore open(Clock clock) {
         try {
             return FleetStores.open(config.store(), clock);
-        } catch (StoreException e) {
+        } catch (ConfigException e) {
+            throw e;
+        } catch (StoreException | RuntimeException e) {
+            // Whatever the client library throws while the store is unreachable: the agent starts all the same.
             storeHealth.failed(e.getMessage());
             log.warn("fleet store unreachable, starting without it and retrying: {}", e.getMessage());
             return null;
