@@ -91,7 +91,7 @@ public final class Agent implements AutoCloseable {
         wake();
     }
 
-    /** Runs {@code listener} on the agent's thread after every round whose status differs from the one before. */
+    /** Runs {@code listener} on the agent's thread after every round whose status or applied plan differs from the one before. */
     public void onStatusChange(Runnable listener) {
         this.onStatusChange = listener;
     }
@@ -174,6 +174,8 @@ public final class Agent implements AutoCloseable {
             }
             List<String> problems = planProblems(published);
             boolean applied = reachable && pending.isEmpty() && errors.isEmpty();
+            // A plan of the same generation from a reset store, or one less a refused server, is news too.
+            boolean appliedChanged = applied && !runnable.equals(this.applied);
             if (applied) this.applied = runnable;
             AgentStatus before = status;
             status = new AgentStatus(published.generation(),
@@ -187,7 +189,7 @@ public final class Agent implements AutoCloseable {
                 log.warn("plan {}: applied without what this agent cannot apply: {}", published.generation(), problems);
             if (applied && before.appliedGeneration() != published.generation())
                 log.info("plan {} applied ({} ms)", published.generation(), (System.nanoTime() - start) / 1_000_000);
-            if (!status.equals(before)) onStatusChange.run();
+            if (!status.equals(before) || appliedChanged) onStatusChange.run();
             return status;
         }
     }
