@@ -71,10 +71,19 @@ public final class Agent implements AutoCloseable {
         this.checkedSkeleton = runningSkeleton;
     }
 
-    /** Hands the agent a new desired plan and starts a round at once. */
+    /**
+     * Hands the agent a plan and starts a round at once if it replaces the desired one: it supersedes it, or it
+     * is the same generation of the same store epoch with other content (the store's plan replaces the one kept
+     * on disk, which lacks what HAProxy refused).
+     */
     public void offer(Plan plan) {
-        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> neu.supersedes(old) ? neu : old);
-        if (plan.supersedes(prev)) wake();
+        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> replaces(neu, old) ? neu : old);
+        if (replaces(plan, prev)) wake();
+    }
+
+    private static boolean replaces(Plan neu, Plan old) {
+        return neu.supersedes(old) || (neu.epoch() == old.epoch() && neu.generation() == old.generation()
+                && !neu.sameContent(old));
     }
 
     /** Starts a round at once (HAProxy restarted, an operator asked). */

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,25 +117,37 @@ public final class AgentNode extends Node {
     }
 
     /**
-     * HAProxy on the stored plan, else on the last applied one, else on none. A kept plan HAProxy refuses to
-     * start with (the configuration changed since) is reported and dropped rather than keeping HAProxy down.
+     * HAProxy on the stored plan, else (the store does not answer) on the last applied one, else on none. A plan
+     * HAProxy refuses to start with (a server it rejects, a configuration changed since) is reported and the next
+     * one is tried, rather than keeping HAProxy down; the agent then applies the plan at runtime, leaving out
+     * what HAProxy refuses.
      */
     private LocalHaproxy startHaproxy(Plan stored, Optional<Plan> kept, Clock clock) throws Exception {
+        // One set of meters whichever attempt succeeds: a registry keeps the first meter of a name.
         AgentMetrics metrics = new AgentMetrics(registry);
-        if (stored != null) return LocalHaproxy.start(config, stored, clock, metrics);
-        if (kept.isEmpty()) {
+        List<Plan> candidates = new ArrayList<>();
+        if (stored != null) candidates.add(stored);
+        kept.ifPresent(candidates::add);
+        if (stored == null && kept.isPresent())
+            log.warn("{}: starting HAProxy on the last applied plan {} ({}) until the store answers",
+                    storeHealth.state().error(), kept.get().generation(), state.planFile());
+        if (stored == null && kept.isEmpty())
             log.warn("{}: starting HAProxy without servers until the store answers", storeHealth.state().error());
-            return LocalHaproxy.start(config, Plan.empty(), clock, metrics);
+        for (Plan p : candidates) {
+            try {
+                LocalHaproxy started = LocalHaproxy.start(config, p, clock, metrics);
+                // A plan that did not serve as the first one is applied at runtime.
+                if (stored != null && p != stored) started.agent().offer(stored);
+                return started;
+            } catch (Exception e) {
+                log.error("cannot start HAProxy on plan {}: {}; trying {}", p.generation(), e.getMessage(),
+                        p == candidates.getLast() ? "without servers" : "the last applied plan");
+            }
         }
-        log.warn("{}: starting HAProxy on the last applied plan {} ({}) until the store answers",
-                storeHealth.state().error(), kept.get().generation(), state.planFile());
-        try {
-            return LocalHaproxy.start(config, kept.get(), clock, metrics);
-        } catch (Exception e) {
-            log.error("cannot start HAProxy on the last applied plan {}: {}; starting without servers",
-                    kept.get().generation(), e.getMessage());
-            return LocalHaproxy.start(config, Plan.empty(), clock, metrics);
-        }
+        LocalHaproxy started = LocalHaproxy.start(config, Plan.empty(), clock, metrics);
+        if (stored != null) started.agent().offer(stored);
+        else kept.ifPresent(started.agent()::offer);
+        return started;
     }
 
     // Retries opening the store until it opens, then follows it as if it had answered at start.
