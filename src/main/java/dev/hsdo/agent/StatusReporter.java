@@ -30,8 +30,12 @@ public final class StatusReporter implements AutoCloseable {
     private final WakeableLoop loop;
     // the registry once the store was opened, null before
     private volatile AgentRegistry registry;
+    private final Duration ttl;
     // set once no other live instance holds the id
     private volatile boolean claimed;
+    // guarded by this: another instance's report last seen under this id, and when it was first seen
+    private AgentReport conflict;
+    private java.time.Instant conflictSeen;
     private volatile String duplicate;
     // the loop thread's last logged refusal, so that it is logged once
     private String logged;
@@ -49,6 +53,7 @@ public final class StatusReporter implements AutoCloseable {
         this.haproxyVersion = haproxyVersion;
         this.storeHealth = storeHealth;
         this.clock = clock;
+        this.ttl = ttl;
         this.loop = new WakeableLoop("hsdo-status-reporter", ttl.dividedBy(3), this::reportOnce);
     }
 
@@ -58,28 +63,80 @@ public final class StatusReporter implements AutoCloseable {
         loop.wake();
     }
 
+    /** What one look at the registry says about this agent's id. */
+    public enum Claim {
+        /** No other live instance reports under it: this agent reports. */
+        CLAIMED,
+        /** Another instance's report is there, not seen renewed yet: it may be a dead predecessor's. */
+        UNDECIDED,
+        /** Another instance renewed its report under this id: it is alive, this agent does not report. */
+        DUPLICATE,
+        /** The store did not answer (or is not open yet): asked again before the first report. */
+        NO_ANSWER
+    }
+
     /**
-     * Claims the agent id in the registry: null when no other live agent instance reports under it (or the
-     * store did not answer: the claim is made again before the first report), else what holds it.
+     * Claims the agent id, waiting (at most one report TTL and a second) to tell a live agent under the same id,
+     * which renews its report, from the last report of a predecessor that died (a data directory wiped or
+     * replaced gives a new instance id). Returns null when claimed or when the store does not answer (the claim
+     * is made again before the first report), else what holds the id.
      */
     public String claim() {
-        AgentRegistry r = registry;
-        if (r == null || claimed) return duplicate;
-        try {
-            for (AgentReport other : r.agents()) {
-                if (!other.agentId().equals(agentId) || !other.otherInstanceThan(instance)) continue;
-                duplicate = "agent id " + agentId + " is already reported by another live agent (instance "
-                        + other.instance() + ", zone " + other.zone() + ", reported at " + other.reportedAt()
-                        + "): give this agent its own fleet.agent-id (HSDO_FLEET_AGENT_ID)";
+        long deadline = System.nanoTime() + ttl.plusSeconds(1).toNanos();
+        Claim c = claimStep();
+        // The reporter's own loop looks too: whichever look sees the renewal decides.
+        while (c == Claim.UNDECIDED && duplicate == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(Math.max(50, ttl.toMillis() / 6));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return duplicate;
             }
-            claimed = true;
-            duplicate = null;
+            c = claimStep();
+        }
+        return c == Claim.CLAIMED ? null : duplicate;
+    }
+
+    /** One look at the registry; a store that does not answer leaves the claim undecided. */
+    synchronized Claim claimStep() {
+        AgentRegistry r = registry;
+        if (claimed) return Claim.CLAIMED;
+        if (r == null) return Claim.NO_ANSWER;
+        AgentReport other;
+        try {
+            other = r.agents().stream().filter(a -> a.agentId().equals(agentId) && a.otherInstanceThan(instance))
+                    .findFirst().orElse(null);
             storeHealth.answered();
         } catch (StoreException e) {
             storeHealth.failed(e.getMessage());
+            return Claim.NO_ANSWER;
         }
-        return null;
+        if (other == null) {
+            claimed = true;
+            duplicate = null;
+            conflict = null;
+            return Claim.CLAIMED;
+        }
+        if (conflict == null || !conflict.instance().equals(other.instance())) {
+            conflict = other;
+            conflictSeen = clock.instant();
+            return Claim.UNDECIDED;
+        }
+        if (other.reportedAt().isAfter(conflict.reportedAt())) {
+            duplicate = "agent id " + agentId + " is already reported by another live agent (instance "
+                    + other.instance() + ", zone " + other.zone() + "): give this agent its own fleet.agent-id (HSDO_FLEET_AGENT_ID)";
+            conflict = other;
+            conflictSeen = clock.instant();
+            return Claim.DUPLICATE;
+        }
+        // Not renewed for a whole TTL: the report of an agent that is gone, which the store has yet to expire.
+        if (!clock.instant().isBefore(conflictSeen.plus(ttl))) {
+            claimed = true;
+            duplicate = null;
+            conflict = null;
+            return Claim.CLAIMED;
+        }
+        return Claim.UNDECIDED;
     }
 
     /** Why this agent does not report (another live agent holds its id), or null. */
@@ -104,13 +161,10 @@ public final class StatusReporter implements AutoCloseable {
         AgentRegistry r = registry;
         if (r == null) return;
         if (!claimed) {
-            String held = claim();
-            if (held != null) {
-                if (!held.equals(logged)) log.error("not reporting: {}", held);
-                logged = held;
-                return;
-            }
-            if (!claimed) return;
+            Claim c = claimStep();
+            if (c == Claim.DUPLICATE && !duplicate.equals(logged)) log.error("not reporting: {}", duplicate);
+            if (c == Claim.DUPLICATE) logged = duplicate;
+            if (c != Claim.CLAIMED) return;
         }
         try {
             r.report(report());

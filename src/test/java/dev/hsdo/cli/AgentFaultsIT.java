@@ -262,5 +262,13 @@ class AgentFaultsIT {
         // The same agent restarted (same data directory, same instance) is not a duplicate of its own last report.
         fleet.stopAgent("d1");
         fleet.startAgent("d1", FLEET.formatted("dup"), "");
+
+        // Restarted with its data directory wiped (a new instance) while its last report lives: that report is
+        // not renewed, so the agent takes the id over instead of refusing to start.
+        fleet.stopAgent("d1");
+        Files.delete(dir.resolve("agent-d1/run/agent-instance"));
+        AgentNode wiped = fleet.startAgent("d1", FLEET.formatted("dup"), "");
+        await().atMost(BOUND).until(() -> store.agents(Duration.ofSeconds(3)).agents().stream()
+                .anyMatch(r -> r.agentId().equals("dup") && wiped.report().instance().equals(r.instance())));
     }
 }

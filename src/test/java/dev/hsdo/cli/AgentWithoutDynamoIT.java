@@ -34,7 +34,7 @@ class AgentWithoutDynamoIT {
     void agentStartedWhileDynamoIsDownStartsAndFollowsTheStoreWhenItIsBack() throws Exception {
         DynamoLocal dynamo = running.add(DynamoLocal.start(dir.resolve("dynamo")));
         DynamoFleetStore writer = running.add(new DynamoFleetStore("hsdo-agent-it", "us-east-1", dynamo.endpoint(), "/a",
-                Duration.ofMillis(200), Duration.ofSeconds(1), Clock.systemUTC()));
+                Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC()));
         String store = "{type: dynamodb, table: hsdo-agent-it, region: us-east-1, endpoint: \"%s\", prefix: /a, poll-interval: 200ms, timeout: 1s}"
                 .formatted(dynamo.endpoint());
         FleetHarness fleet = running.add(new FleetHarness(dir, store, writer, "o1", "o2"));
