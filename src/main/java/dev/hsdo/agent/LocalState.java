@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -87,7 +88,16 @@ public final class LocalState {
         }
         String made = UUID.randomUUID().toString();
         try {
-            AtomicFiles.write(file, made + "\n");
+            // Renamed into place but not synced: losing it in a crash only makes the next start wait out this
+            // instance's last report (see StatusReporter#claim), and a sync here would compete with the store's
+            // own disk writes while agents start.
+            Path tmp = Files.createTempFile(dir, INSTANCE_FILE + ".", ".tmp");
+            try {
+                Files.writeString(tmp, made + "\n");
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             log.warn("cannot keep the agent instance id in {}: {}", file, e.getMessage());
         }
