@@ -129,6 +129,8 @@ public final class StatusReporter implements AutoCloseable {
             conflictSeen = clock.instant();
             return Claim.DUPLICATE;
         }
+        // Seen renewed within the last TTL (by this look or the reporter's own loop): still a duplicate.
+        if (duplicate != null && clock.instant().isBefore(conflictSeen.plus(ttl))) return Claim.DUPLICATE;
         // Not renewed for a whole TTL: the report of an agent that is gone, which the store has yet to expire.
         if (!clock.instant().isBefore(conflictSeen.plus(ttl))) {
             claimed = true;
