@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -27,15 +28,17 @@ public final class StatusReporter implements AutoCloseable {
     private final Supplier<String> haproxyVersion;
     private final StoreHealth storeHealth;
     private final Clock clock;
+    private final Duration ttl;
     private final WakeableLoop loop;
     // the registry once the store was opened, null before
     private volatile AgentRegistry registry;
-    private final Duration ttl;
     // set once no other live instance holds the id
     private volatile boolean claimed;
-    // guarded by this: another instance's report last seen under this id, and when it was first seen
+    // guarded by this: another instance's report last seen under this id, and when it was first seen or last
+    // seen renewed
     private AgentReport conflict;
-    private java.time.Instant conflictSeen;
+    private Instant conflictSeen;
+    // why this agent does not report (a live duplicate), or null
     private volatile String duplicate;
     // the loop thread's last logged refusal, so that it is logged once
     private String logged;
