@@ -62,7 +62,10 @@ public final class AdminServer implements AutoCloseable {
                 case "/healthz" -> send(ex, 200, "text/plain", "ok\n");
                 case "/readyz" -> {
                     String reason = view.notReadyReason();
-                    if (reason == null) send(ex, 200, "text/plain", "ready\n");
+                    // A ready node with a note (a store outage while the last plan is served) stays ready: failing
+                    // it would pull every healthy proxy out of rotation at once.
+                    String note = reason == null ? view.readyNote() : null;
+                    if (reason == null) send(ex, 200, "text/plain", note == null ? "ready\n" : "ready\n" + note + "\n");
                     else send(ex, 503, "text/plain", "not ready: " + reason + "\n");
                 }
                 case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());

@@ -15,6 +15,14 @@ public interface AdminView {
     /** Why hsdo is not ready (HAProxy unreachable, plan not applied), or null when it is. */
     String notReadyReason();
 
+    /**
+     * What a ready node still wants known, shown in the {@code /readyz} body (a store outage during which the
+     * last plan is served, problems of the plan), or null.
+     */
+    default String readyNote() {
+        return null;
+    }
+
     /** Releases the mass-removal guard of {@code backend} once; false when there is no such backend. */
     boolean releaseGuard(String backend);
 

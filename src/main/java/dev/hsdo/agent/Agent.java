@@ -9,6 +9,7 @@ import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
+import dev.hsdo.model.ServerPlan;
 import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,7 +47,10 @@ public final class Agent implements AutoCloseable {
     private String written;
     private String runningSkeleton;
     private String checkedSkeleton;
-    private volatile AgentStatus status = new AgentStatus(0, 0, null, false, List.of(), List.of());
+    // guarded by roundLock: servers HAProxy refused to add, left out of the config until their plan entry changes
+    private final Map<ServerKey, Refusal> refused = new LinkedHashMap<>();
+    private volatile Plan applied;
+    private volatile AgentStatus status = AgentStatus.initial();
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
 
@@ -65,10 +71,19 @@ public final class Agent implements AutoCloseable {
         this.checkedSkeleton = runningSkeleton;
     }
 
-    /** Hands the agent a new desired plan and starts a round at once. */
+    /**
+     * Hands the agent a plan and starts a round at once if it replaces the desired one: it supersedes it, or it
+     * is the same generation of the same store epoch with other content (the store's plan replaces the one kept
+     * on disk, which lacks what HAProxy refused).
+     */
     public void offer(Plan plan) {
-        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> neu.supersedes(old) ? neu : old);
-        if (plan.supersedes(prev)) wake();
+        Plan prev = desired.getAndAccumulate(plan, (old, neu) -> replaces(neu, old) ? neu : old);
+        if (replaces(plan, prev)) wake();
+    }
+
+    private static boolean replaces(Plan neu, Plan old) {
+        return neu.supersedes(old) || (neu.epoch() == old.epoch() && neu.generation() == old.generation()
+                && !neu.sameContent(old));
     }
 
     /** Starts a round at once (HAProxy restarted, an operator asked). */
@@ -85,7 +100,7 @@ public final class Agent implements AutoCloseable {
         wake();
     }
 
-    /** Runs {@code listener} on the agent's thread after every round whose status differs from the one before. */
+    /** Runs {@code listener} on the agent's thread after every round whose status or applied plan differs from the one before. */
     public void onStatusChange(Runnable listener) {
         this.onStatusChange = listener;
     }
@@ -93,6 +108,14 @@ public final class Agent implements AutoCloseable {
     /** The plan the agent works towards, or null before the first. */
     public Plan desired() {
         return desired.get();
+    }
+
+    /**
+     * The plan HAProxy was last verified to run, as the store published it less what this agent leaves out
+     * (backends its config lacks, servers HAProxy refused), or null before the first.
+     */
+    public Plan applied() {
+        return applied;
     }
 
     /** The latest status. */
@@ -110,13 +133,14 @@ public final class Agent implements AutoCloseable {
     public AgentStatus reconcileOnce() {
         Plan published = desired.get();
         if (published == null) return status;
-        Plan plan = ZoneView.of(published, config, config.fleet().zone());
         synchronized (roundLock) {
             long start = System.nanoTime();
             List<String> errors = new ArrayList<>();
             List<String> pending = List.of();
             boolean reachable = true;
+            Plan runnable = runnable(published);
             try {
+                Plan plan = ZoneView.of(runnable, config, config.fleet().zone());
                 writeConfig(plan);
                 Observed observed = Observed.read(api);
                 List<String> commands = commands(plan, observed, errors);
@@ -126,17 +150,25 @@ public final class Agent implements AutoCloseable {
                     List<Reply> replies = api.execute(commands);
                     metrics.commandsSent(replies.size());
                     int failed = 0;
+                    boolean refusedNow = false;
                     for (Reply r : replies) {
                         if (r.ok()) continue;
                         // A server with sessions left cannot be deleted yet: the next round tries again.
                         if (r.error().contains("still has connections")) continue;
-                        errors.add(r.command() + ": " + r.error());
                         failed++;
+                        if (refuse(published, r)) refusedNow = true;
+                        else if (!aboutRefused(r.command())) errors.add(r.command() + ": " + r.error());
                     }
                     metrics.commandsFailed(failed);
+                    if (refusedNow) {
+                        // Out of the config file at once, so that the next HAProxy (re)start does not fail on it.
+                        runnable = runnable(published);
+                        plan = ZoneView.of(runnable, config, config.fleet().zone());
+                        writeConfig(plan);
+                    }
                     observed = Observed.read(api);
                     pending = commands(plan, observed);
-                    if (failed > 0 || pending.equals(commands)) break;
+                    if ((failed > 0 && !refusedNow) || pending.equals(commands)) break;
                     commands = pending;
                 }
                 metrics.servers(observed.rows());
@@ -145,22 +177,96 @@ public final class Agent implements AutoCloseable {
                 errors.add("haproxy runtime API: " + e.getMessage());
             } catch (IOException | IllegalStateException e) {
                 errors.add("haproxy config: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // A plan the renderer cannot write: reported, and the round ends without touching HAProxy.
+                errors.add("plan " + published.generation() + ": " + e.getMessage());
             }
+            List<String> problems = planProblems(published);
             boolean applied = reachable && pending.isEmpty() && errors.isEmpty();
+            // A plan of the same generation from a reset store, or one less a refused server, is news too.
+            boolean appliedChanged = applied && !runnable.equals(this.applied);
+            if (applied) this.applied = runnable;
             AgentStatus before = status;
-            status = new AgentStatus(plan.generation(),
-                    applied ? plan.generation() : before.appliedGeneration(),
-                    applied ? (before.appliedGeneration() == plan.generation() && before.appliedAt() != null
+            status = new AgentStatus(published.generation(),
+                    applied ? published.generation() : before.appliedGeneration(),
+                    applied ? (before.appliedGeneration() == published.generation() && before.appliedAt() != null
                             ? before.appliedAt() : clock.instant()) : before.appliedAt(),
-                    reachable, errors, pending);
+                    reachable, errors, pending, problems);
             metrics.applied(status, System.nanoTime() - start);
-            if (!errors.isEmpty() && !errors.equals(before.lastErrors())) log.warn("plan {}: {}", plan.generation(), errors);
-            if (applied && before.appliedGeneration() != plan.generation())
-                log.info("plan {} applied ({} ms)", plan.generation(), (System.nanoTime() - start) / 1_000_000);
-            if (!status.equals(before)) onStatusChange.run();
+            if (!errors.isEmpty() && !errors.equals(before.lastErrors())) log.warn("plan {}: {}", published.generation(), errors);
+            if (!problems.isEmpty() && !problems.equals(before.planProblems()))
+                log.warn("plan {}: applied without what this agent cannot apply: {}", published.generation(), problems);
+            if (applied && before.appliedGeneration() != published.generation())
+                log.info("plan {} applied ({} ms)", published.generation(), (System.nanoTime() - start) / 1_000_000);
+            if (!status.equals(before) || appliedChanged) onStatusChange.run();
             return status;
         }
     }
+
+    /**
+     * {@code published} without what cannot run here: servers HAProxy refused (until their plan entry changes)
+     * and backends the agent's config lacks. Forgets refusals whose server changed or left the plan, so those
+     * are tried again.
+     */
+    private Plan runnable(Plan published) {
+        refused.entrySet().removeIf(e -> {
+            BackendPlan b = published.backend(e.getKey().backend());
+            return b == null || !e.getValue().entry().equals(b.server(e.getKey().server()));
+        });
+        List<BackendPlan> kept = new ArrayList<>();
+        for (BackendPlan b : published.backends()) {
+            if (config.backend(b.name()) == null) continue;
+            List<ServerPlan> servers = b.servers().stream()
+                    .filter(s -> !refused.containsKey(new ServerKey(b.name(), s.name()))).toList();
+            kept.add(servers.size() == b.servers().size() ? b : new BackendPlan(b.name(), servers, b.heldBack()));
+        }
+        return kept.equals(published.backends()) ? published
+                : new Plan(published.generation(), null, kept, published.epoch());
+    }
+
+    /** Records a refused {@code add server} of a server {@code published} plans; false for any other failure. */
+    private boolean refuse(Plan published, Reply r) {
+        if (!r.command().startsWith("add server ")) return false;
+        String target = r.command().split(" ", 4)[2];
+        int slash = target.indexOf('/');
+        if (slash < 0) return false;
+        ServerKey key = new ServerKey(target.substring(0, slash), target.substring(slash + 1));
+        BackendPlan b = published.backend(key.backend());
+        ServerPlan entry = b == null ? null : b.server(key.server());
+        // Name or id still taken by a server being deleted: not this entry's fault, a later pass adds it.
+        if (entry == null || r.error().toLowerCase(java.util.Locale.ROOT).contains("already")) return false;
+        refused.put(key, new Refusal(entry, r.error()));
+        log.warn("HAProxy refused server {}: {}; left out of the config until its plan entry changes", target, r.error());
+        return true;
+    }
+
+    // The follow-up commands of a refused server (enable health, set state) fail for the same reason.
+    private boolean aboutRefused(String command) {
+        for (String word : command.split(" ")) {
+            int slash = word.indexOf('/');
+            if (slash > 0 && refused.containsKey(new ServerKey(word.substring(0, slash), word.substring(slash + 1))))
+                return true;
+        }
+        return false;
+    }
+
+    /** What of {@code published} this agent leaves out while it applies the rest. */
+    private List<String> planProblems(Plan published) {
+        List<String> problems = new ArrayList<>();
+        for (BackendPlan b : published.backends()) {
+            if (config.backend(b.name()) == null)
+                problems.add("backend " + b.name() + ": in the plan but not in this agent's configuration (skipped)");
+            // More endpoints than slots, or removals the guard holds back: the planner placed what it could.
+            else if (b.heldBack() != null) problems.add("backend " + b.name() + ": " + b.heldBack());
+        }
+        refused.forEach((k, v) -> problems.add("server " + k.backend() + "/" + k.server() + " ("
+                + v.entry().identity() + "): refused by HAProxy: " + v.error() + " (left out until its plan entry changes)"));
+        return problems;
+    }
+
+    private record ServerKey(String backend, String server) {}
+
+    private record Refusal(ServerPlan entry, String error) {}
 
     // Writes the config before any runtime change, so a reload or restart starts from the new plan; checks it
     // with haproxy -c unless only server lines changed since the last check; reloads only when something
@@ -209,8 +315,6 @@ public final class Agent implements AutoCloseable {
             SlotDiff.Result r = SlotDiff.commands(bp, observed.rows(be.name()), be.slots());
             commands.addAll(r.commands());
             problems.addAll(r.problems());
-            // More endpoints than slots: the planner placed what fits; the rest is an error until fixed.
-            if (bp.heldBack() != null) problems.add("backend " + be.name() + ": " + bp.heldBack());
         }
         return commands;
     }

@@ -2,6 +2,7 @@ package dev.hsdo.agent;
 
 import dev.hsdo.haproxy.ServerStateRow;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,7 @@ public final class AgentMetrics {
     private final Counter failed;
     private final AtomicLong desiredGeneration = new AtomicLong();
     private final AtomicLong appliedGeneration = new AtomicLong();
+    private final AtomicLong planProblems = new AtomicLong();
     private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
 
     public AgentMetrics(MeterRegistry registry) {
@@ -31,6 +33,9 @@ public final class AgentMetrics {
         this.failed = Counter.builder("hsdo.commands.failed").description("Runtime API commands HAProxy refused").register(registry);
         registry.gauge("hsdo.plan.generation.desired", desiredGeneration);
         registry.gauge("hsdo.plan.generation.applied", appliedGeneration);
+        Gauge.builder("hsdo.plan.problems", planProblems, AtomicLong::get)
+                .description("parts of the plan this agent leaves out (endpoints beyond the slots, unknown backends, "
+                        + "servers HAProxy refused) while it applies the rest").register(registry);
     }
 
     /** Metrics that go nowhere, for tests and one-shot commands. */
@@ -50,6 +55,7 @@ public final class AgentMetrics {
         applyDuration.record(Duration.ofNanos(nanos));
         desiredGeneration.set(status.desiredGeneration());
         appliedGeneration.set(status.appliedGeneration());
+        planProblems.set(status.planProblems().size());
     }
 
     void servers(Map<String, List<ServerStateRow>> observed) {

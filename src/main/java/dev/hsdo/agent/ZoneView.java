@@ -14,7 +14,8 @@ import java.util.Objects;
 /**
  * The part of the fleet's plan one agent applies: in a backend with zone affinity, only the servers of the
  * agent's own zone ({@code local}) or of the others ({@code other}). Pure. Servers keep the ids the
- * controller gave them, so agents in one zone build the same ring.
+ * controller gave them, so agents in one zone build the same ring. Backends the agent's config does not
+ * have are left out.
  */
 public final class ZoneView {
     private ZoneView() {}
@@ -25,17 +26,22 @@ public final class ZoneView {
         boolean changed = false;
         for (BackendPlan b : plan.backends()) {
             BackendConfig bc = config.backend(b.name());
-            ZoneAffinity affinity = bc == null ? ZoneAffinity.ALL : bc.zone();
-            if (affinity == ZoneAffinity.ALL) {
+            // A backend this agent's config lacks (a rolling config change) cannot be rendered or applied: the
+            // agent reports it and applies the others.
+            if (bc == null) {
+                changed = true;
+                continue;
+            }
+            if (bc.zone() == ZoneAffinity.ALL) {
                 backends.add(b);
                 continue;
             }
             List<ServerPlan> kept = b.servers().stream()
-                    .filter(s -> local(s, zone) == (affinity == ZoneAffinity.LOCAL)).toList();
+                    .filter(s -> local(s, zone) == (bc.zone() == ZoneAffinity.LOCAL)).toList();
             changed |= kept.size() != b.servers().size();
             backends.add(new BackendPlan(b.name(), kept, b.heldBack()));
         }
-        return changed ? Plan.of(plan.generation(), backends) : plan;
+        return changed ? new Plan(plan.generation(), null, backends, plan.epoch()) : plan;
     }
 
     private static boolean local(ServerPlan s, String zone) {

@@ -2,59 +2,176 @@ package dev.hsdo.cli;
 
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
+import dev.hsdo.agent.AgentStatus;
+import dev.hsdo.agent.LocalState;
 import dev.hsdo.agent.StatusReporter;
+import dev.hsdo.agent.StoreHealth;
+import dev.hsdo.config.ConfigException;
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.model.Plan;
+import dev.hsdo.store.AgentReport;
 import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.StoreException;
+import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code hsdo agent}: watches the fleet store and keeps its own HAProxy on the published plan, reporting
- * what it applied. While the store is unreachable it keeps serving the last plan, and catches up when the
- * store returns.
+ * what it applied. It keeps the last applied plan in its data directory ({@code haproxy.runtime-dir}) and
+ * starts from it when the store does not answer, so a restart during a store outage serves what was served
+ * before; it starts even when the store cannot be opened, and follows the store once it answers. While the
+ * store is unreachable it keeps serving the last plan, shows the outage in its status, metrics and
+ * readiness text, and catches up when the store returns.
  */
 public final class AgentNode extends Node {
     private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
 
+    private LocalState state;
+    private StoreHealth storeHealth;
     private LocalHaproxy local;
     private StatusReporter reporter;
+    private volatile FleetStore fleet;
     private volatile String haproxyVersion;
 
     private AgentNode(HsdoConfig config) {
         super(config);
     }
 
-    /** Connects to the store, starts HAProxy on the stored plan and follows it; on failure stops what it started. */
+    /**
+     * Starts HAProxy on the stored plan (or the last applied one when the store does not answer) and follows
+     * the store; on failure stops what it started.
+     *
+     * @throws ConfigException when another live agent already reports under this agent's id
+     */
     public static AgentNode start(HsdoConfig config, Clock clock) throws Exception {
         return startOrClose(new AgentNode(config), clock);
     }
 
     @Override
     void startAll(Clock clock) throws Exception {
-        FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
-        Plan first = Plan.empty();
-        try {
-            first = fleet.plans().current().orElse(Plan.empty());
-        } catch (StoreException e) {
-            log.warn("{}: starting HAProxy without servers until the store answers", e.getMessage());
+        Files.createDirectories(config.haproxy().runtimeDir());
+        state = new LocalState(config.haproxy().runtimeDir());
+        storeHealth = new StoreHealth(clock).register(registry);
+        // Closed last: the reporter and the watch need the connection until they stop.
+        toClose.add(() -> {
+            FleetStore f = fleet;
+            if (f != null) f.close();
+        });
+        reporter = toClose.add(new StatusReporter(config.fleet().agentId(), state.instance(), config.fleet().zone(),
+                this::agentStatus, this::haproxyVersion, storeHealth, config.fleet().statusTtl(), clock));
+        FleetStore opened = open(clock);
+        Plan stored = null;
+        if (opened != null) {
+            fleet = opened;
+            reporter.attach(opened.agents(config.fleet().statusTtl()));
+            String duplicate = reporter.claim();
+            if (duplicate != null) throw new ConfigException(List.of("fleet.agent-id: " + duplicate));
+            stored = read(opened);
         }
-        local = toClose.add(LocalHaproxy.start(config, first, clock, new AgentMetrics(registry)));
-        reporter = toClose.add(new StatusReporter(config.fleet().agentId(), config.fleet().zone(), local.agent()::status,
-                this::haproxyVersion, fleet.agents(config.fleet().statusTtl()), config.fleet().statusTtl(), clock));
-        local.agent().onStatusChange(reporter::wake);
-        fleet.plans().watch(local.agent()::offer);
+        local = toClose.add(startHaproxy(stored, state.loadPlan(), clock));
+        local.agent().onStatusChange(() -> {
+            state.savePlan(local.agent().applied());
+            reporter.wake();
+        });
+        if (opened != null) opened.plans().watch(local.agent()::offer);
+        else toClose.add(connectLater(clock));
         startAdmin();
     }
 
+    /** The fleet store, or null when it cannot be opened now (reported; {@link #connectLater} retries). */
+    private FleetStore open(Clock clock) {
+        try {
+            return FleetStores.open(config.store(), clock);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (StoreException | RuntimeException e) {
+            // Whatever the client library throws while the store is unreachable: the agent starts all the same.
+            storeHealth.failed(e.getMessage());
+            log.warn("fleet store unreachable, starting without it and retrying: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The stored plan, or null when the store is empty or does not answer. */
+    private Plan read(FleetStore f) {
+        try {
+            Optional<Plan> p = f.plans().current();
+            storeHealth.answered();
+            return p.orElse(null);
+        } catch (StoreException e) {
+            storeHealth.failed(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * HAProxy on the stored plan, else (the store does not answer) on the last applied one, else on none. A plan
+     * HAProxy refuses to start with (a server it rejects, a configuration changed since) is reported and the next
+     * one is tried, rather than keeping HAProxy down; the agent then applies the plan at runtime, leaving out
+     * what HAProxy refuses.
+     */
+    private LocalHaproxy startHaproxy(Plan stored, Optional<Plan> kept, Clock clock) throws Exception {
+        // One set of meters whichever attempt succeeds: a registry keeps the first meter of a name.
+        AgentMetrics metrics = new AgentMetrics(registry);
+        List<Plan> candidates = new ArrayList<>();
+        if (stored != null) candidates.add(stored);
+        kept.ifPresent(candidates::add);
+        if (stored == null && kept.isPresent())
+            log.warn("{}: starting HAProxy on the last applied plan {} ({}) until the store answers",
+                    storeHealth.state().error(), kept.get().generation(), state.planFile());
+        if (stored == null && kept.isEmpty())
+            log.warn("{}: starting HAProxy without servers until the store answers", storeHealth.state().error());
+        for (Plan p : candidates) {
+            try {
+                LocalHaproxy started = LocalHaproxy.start(config, p, clock, metrics);
+                // A plan that did not serve as the first one is applied at runtime.
+                if (stored != null && p != stored) started.agent().offer(stored);
+                return started;
+            } catch (Exception e) {
+                log.error("cannot start HAProxy on plan {}: {}; trying {}", p.generation(), e.getMessage(),
+                        p == candidates.getLast() ? "without servers" : "the last applied plan");
+            }
+        }
+        LocalHaproxy started = LocalHaproxy.start(config, Plan.empty(), clock, metrics);
+        if (stored != null) started.agent().offer(stored);
+        else kept.ifPresent(started.agent()::offer);
+        return started;
+    }
+
+    // Retries opening the store until it opens, then follows it as if it had answered at start.
+    private WakeableLoop connectLater(Clock clock) {
+        Duration every = config.store().pollInterval().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : config.store().pollInterval();
+        return new WakeableLoop("hsdo-store-connect", every, () -> {
+            if (fleet != null) return;
+            FleetStore opened = open(clock);
+            if (opened == null) return;
+            log.info("fleet store opened: following it");
+            fleet = opened;
+            reporter.attach(opened.agents(config.fleet().statusTtl()));
+            opened.plans().watch(local.agent()::offer);
+        });
+    }
+
+    private AgentStatus agentStatus() {
+        LocalHaproxy l = local;
+        return l == null ? AgentStatus.initial() : l.agent().status();
+    }
+
     private String haproxyVersion() {
-        if (haproxyVersion == null) {
+        if (haproxyVersion == null && local != null) {
             try {
                 haproxyVersion = local.api().showInfo().get("Version");
             } catch (RuntimeApiException e) {
@@ -69,8 +186,13 @@ public final class AgentNode extends Node {
         return local.agent();
     }
 
+    /** The supervised HAProxy, or null when the user runs it. */
+    HaproxyProcess haproxy() {
+        return local.haproxy();
+    }
+
     /** The report this agent publishes. */
-    public dev.hsdo.store.AgentReport report() {
+    public AgentReport report() {
         return reporter.report();
     }
 
@@ -85,6 +207,7 @@ public final class AgentNode extends Node {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("report", reporter.report());
         doc.put("agent", local.agent().status());
+        doc.put("store", StatusDocs.store(storeHealth.state(), reporter.duplicate()));
         doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
         return doc;
     }
@@ -92,6 +215,11 @@ public final class AgentNode extends Node {
     @Override
     public String notReadyReason() {
         return StatusDocs.notReady(local.agent().status(), plan().generation());
+    }
+
+    @Override
+    public String readyNote() {
+        return StatusDocs.readyNote(storeHealth.state(), reporter.duplicate(), local.agent().status());
     }
 
     @Override

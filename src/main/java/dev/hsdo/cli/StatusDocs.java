@@ -1,13 +1,16 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.agent.AgentStatus;
+import dev.hsdo.agent.StoreHealth;
 import dev.hsdo.controller.Controller;
 import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.SourceSnapshot;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The parts of the status document that standalone mode and fleet nodes share. */
@@ -53,6 +56,29 @@ final class StatusDocs {
         if (!status.converged()) return "plan " + generation + " not applied yet (applied: " + status.appliedGeneration()
                 + ")" + (status.lastErrors().isEmpty() ? "" : " errors: " + status.lastErrors());
         return null;
+    }
+
+    /** The fleet store as the agent last saw it: healthy, or the error and since when; a duplicate agent id. */
+    static Map<String, Object> store(StoreHealth.State store, String duplicate) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("healthy", store.healthy());
+        d.put("error", store.error());
+        d.put("since", store.since());
+        if (duplicate != null) d.put("duplicateAgentId", duplicate);
+        return d;
+    }
+
+    /**
+     * What a ready agent still wants known: a store outage (HAProxy serves the last plan meanwhile, so the agent
+     * stays in rotation), an agent id another agent holds, parts of the plan left out; null when nothing.
+     */
+    static String readyNote(StoreHealth.State store, String duplicate, AgentStatus status) {
+        List<String> notes = new ArrayList<>();
+        if (!store.healthy())
+            notes.add("fleet store failing since " + store.since() + " (" + store.error() + "); serving the last plan");
+        if (duplicate != null) notes.add(duplicate);
+        if (!status.planProblems().isEmpty()) notes.add("plan problems: " + status.planProblems());
+        return notes.isEmpty() ? null : String.join("\n", notes);
     }
 
     /** The supervised HAProxy's pid and start count, or that HAProxy is external when hsdo does not supervise it. */

@@ -136,8 +136,11 @@ public final class ConfigLoader {
         ConfigNode guard = n.object("guard");
         guard.checkKeys("max-removal-fraction");
         GuardConfig guardConfig = new GuardConfig(guard.fraction("max-removal-fraction", 0.5));
-        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig,
-                admin(n.object("admin")), store(n.object("store")), fleet);
+        AdminConfig admin = admin(n.object("admin"));
+        StoreConfig store = store(n.object("store"));
+        if (fleet.agentId() == null)
+            fleet = fleet.withAgentId(FleetConfig.defaultAgentId(Hosts.name(), admin.bind(), haproxy.runtimeDir()));
+        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet);
     }
 
     /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */
@@ -400,8 +403,9 @@ public final class ConfigLoader {
     private FleetConfig fleet(ConfigNode n) {
         n.checkKeys("agent-id", "zone", "controller-id", "lease-ttl", "status-ttl", "haproxy-socket");
         FleetConfig d = FleetConfig.defaults();
-        String agentId = n.string("agent-id", d.agentId());
-        if (!Tokens.isName(agentId)) n.fail("agent-id", "invalid value " + Tokens.show(agentId) + " (" + NAME_RULE + ")");
+        // Unset: derived from the host and the admin port once those are known.
+        String agentId = n.string("agent-id", null);
+        if (agentId != null && !Tokens.isName(agentId)) n.fail("agent-id", "invalid value " + Tokens.show(agentId) + " (" + NAME_RULE + ")");
         String controllerId = n.string("controller-id", d.controllerId());
         if (!Tokens.isName(controllerId))
             n.fail("controller-id", "invalid value " + Tokens.show(controllerId) + " (" + NAME_RULE + ")");

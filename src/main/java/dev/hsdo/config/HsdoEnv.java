@@ -154,6 +154,10 @@ public final class HsdoEnv {
         boolean allInFallback = bool(v, "CLIENT_ALL_SERVERS_IN_FALLBACK_BACKEND", errors);
         boolean debug = bool(v, "DEBUG", errors);
         String interval = seconds(v, "INTERVAL", errors);
+        // Checked in every mode, although only aws mode uses it: a typo must not wait for a switch to aws to surface.
+        String port = v.get("CLIENT_HAPROXY_BACKEND_SERVER_PORT");
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)
+            errors.add("CLIENT_HAPROXY_BACKEND_SERVER_PORT: invalid value " + Tokens.show(port) + " (a TCP port, 1..65535)");
 
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         source(root.putArray("sources").addObject().put("name", SOURCE), v, role, interval, errors);
@@ -302,6 +306,10 @@ public final class HsdoEnv {
         if (v.get("CLIENT_ASG_NAMES") != null)
             out.add("CLIENT_ASG_NAMES is not read: " + (dedicated ? "the main backend takes the servers of this agent's zone (HSDO_FLEET_ZONE)"
                     : "it only matters with CLIENT_DEDICATED_ASG=true"));
+        String port = env.get("CLIENT_HAPROXY_BACKEND_SERVER_PORT");
+        if ("consul".equals(v.get("SERVER_MODE")) && port != null && !port.isBlank())
+            out.add("CLIENT_HAPROXY_BACKEND_SERVER_PORT is not used in consul mode: each server's port is the one"
+                    + " its Consul service instance registered");
         if (role == Role.AGENT && v.get("SERVER_MODE") == null)
             for (String s : List.of("SERVER_ASG_NAMES", "SERVER_CONSUL_API_URL", "SERVER_CONSUL_SERVICE_NAME"))
                 if (v.get(s) != null) out.add(s + " is not read by hsdo agent (the controller reads the sources)");

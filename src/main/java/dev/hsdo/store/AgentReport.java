@@ -1,6 +1,7 @@
 package dev.hsdo.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,11 +16,28 @@ import java.util.Objects;
  * @param appliedAt         when that was verified, or null
  * @param lastError         the last error, or null
  * @param reportedAt        when this report was made
+ * @param instance          a nonce naming the agent instance (kept in its data directory across restarts), so
+ *                          that a second agent started under the same id is told apart; null in older reports
+ * @param planProblems      what of the plan the agent leaves out while it applies the rest (empty when nothing)
  */
 public record AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
-                          long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt) {
+                          long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
+                          String instance, List<String> planProblems) {
     public AgentReport {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(reportedAt, "reportedAt");
+        planProblems = planProblems == null ? List.of() : List.copyOf(planProblems);
+    }
+
+    /** A report without an instance nonce or plan problems, as agents before them wrote. */
+    public AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration, long appliedGeneration,
+                       Instant appliedAt, String lastError, Instant reportedAt) {
+        this(agentId, zone, haproxyVersion, desiredGeneration, appliedGeneration, appliedAt, lastError, reportedAt,
+                null, List.of());
+    }
+
+    /** Whether this report comes from another live agent instance than {@code myInstance} under the same id. */
+    public boolean otherInstanceThan(String myInstance) {
+        return instance != null && !instance.equals(myInstance);
     }
 }

@@ -94,4 +94,15 @@ class AgentConfigCheckTest {
         agent.reconcileOnce();
         assertThat(target.calls).containsExactly("checked", "reload", "unchecked");
     }
+
+    @Test
+    void aPlanOfANewerStoreEpochIsFollowedEvenWithALowerGeneration() {
+        HsdoConfig config = Configs.standard(dir, 8080, Duration.ZERO, 1.0);
+        Agent agent = agent(config, ConfigRenderer.render(config, Plan.empty(), paths), new RecordingTarget());
+        agent.offer(plan(50, 2).withEpoch(3));
+        agent.offer(plan(1, 3).withEpoch(4));
+        assertThat(agent.desired().generation()).as("the reset store's first plan").isEqualTo(1);
+        agent.offer(plan(49, 2).withEpoch(3));
+        assertThat(agent.desired().epoch()).as("an old epoch's plan does not come back").isEqualTo(4);
+    }
 }

@@ -108,14 +108,28 @@ final class FleetHarness implements AutoCloseable {
 
     /** Starts agent {@code id} in zone {@code zone} with its own HAProxy. */
     AgentNode startAgent(String id, String zone) throws Exception {
-        Path home = mkdirs(dir.resolve("agent-" + id));
-        int frontend = frontends.computeIfAbsent(id, k -> Ports.free());
-        Path cfg = home.resolve("hsdo.yaml");
-        write(cfg, config(frontend, "{agent-id: %s, zone: %s, status-ttl: 10s}".formatted(id, zone), ""));
+        return startAgent(id, "{agent-id: %s, zone: %s, status-ttl: 10s}".formatted(id, zone), "");
+    }
+
+    /**
+     * Starts an agent with its own home {@code home} (its data directory and HAProxy), the {@code fleet:}
+     * mapping {@code fleetYaml} and the admin bind {@code admin} (empty: none); the test refers to it as
+     * {@code home}.
+     */
+    AgentNode startAgent(String home, String fleetYaml, String admin) throws Exception {
+        Path dirOf = mkdirs(dir.resolve("agent-" + home));
+        int frontend = frontends.computeIfAbsent(home, k -> Ports.free());
+        Path cfg = dirOf.resolve("hsdo.yaml");
+        write(cfg, config(frontend, fleetYaml, admin));
         HsdoConfig config = ConfigLoader.load(cfg, Map.of());
         AgentNode a = AgentNode.start(config, Clock.systemUTC());
-        agents.put(id, a);
+        agents.put(home, a);
         return a;
+    }
+
+    /** The origins' ports by name. */
+    Map<String, Integer> originPorts() {
+        return origins.ports();
     }
 
     /** Stops agent {@code id} and its HAProxy. */

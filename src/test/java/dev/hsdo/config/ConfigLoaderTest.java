@@ -104,7 +104,8 @@ class ConfigLoaderTest {
                 Duration.ofMillis(200), Duration.ofSeconds(5), 3, 4, Duration.ofMillis(250));
         HealthCheck defaultCheckDisabled = new HealthCheck(false, "GET", "/", Duration.ofSeconds(2),
                 Duration.ofMillis(500), Duration.ofSeconds(2), 2, 3, Duration.ofMillis(500));
-        assertThat(c).isEqualTo(new HsdoConfig(
+        assertThat(c.fleet().agentId()).as("default agent id: host and admin port").isEqualTo(Hosts.name() + ":9999");
+        assertThat(withDefaultFleet(c)).isEqualTo(new HsdoConfig(
                 new HaproxySettings("/usr/sbin/haproxy", Path.of("/var/run/hsdo"), 2000, 4, "stdout format raw local0",
                         "127.0.0.1:8404", "*:8405", Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(5),
                         Duration.ofHours(1)),
@@ -125,7 +126,8 @@ class ConfigLoaderTest {
     void minimalConfigGetsDefaults() {
         HsdoConfig c = parse(MINIMAL);
 
-        assertThat(c).isEqualTo(new HsdoConfig(
+        assertThat(c.fleet().agentId()).as("default agent id: host and admin port").isEqualTo(Hosts.name() + ":9090");
+        assertThat(withDefaultFleet(c)).isEqualTo(new HsdoConfig(
                 new HaproxySettings("haproxy", BASE.resolve("run"), 0, 1, null, null, null, Duration.ofSeconds(1),
                         Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 List.of(new FrontendConfig("fe", "127.0.0.1:8080", Mode.HTTP, "app")),
@@ -486,5 +488,11 @@ class ConfigLoaderTest {
                 "hsdo.yaml: drain-period: invalid duration 'forever' (expected e.g. 500ms, 2s, 1m, 1h or milliseconds)",
                 "HSDO_STORE_TYPE (store.type): unknown store type 'zookeeper' (supported: file, etcd, dynamodb)");
         assertThat(e.getMessage()).isEqualTo(String.join("\n", e.errors()));
+    }
+
+    /** {@code c} with the fleet defaults of a config built in code (whose agent id is the bare host name). */
+    private static HsdoConfig withDefaultFleet(HsdoConfig c) {
+        return new HsdoConfig(c.haproxy(), c.frontends(), c.backends(), c.sources(), c.reconcileInterval(),
+                c.drainPeriod(), c.guard(), c.admin(), c.store(), FleetConfig.defaults());
     }
 }

@@ -76,6 +76,19 @@ class FleetConfigLoaderTest {
     }
 
     @Test
+    void twoAgentsOnOneHostGetDistinctDefaultIdsFromTheirAdminPortsOrDataDirectories() {
+        String host = Hosts.name();
+        assertThat(parse("admin: {bind: \"127.0.0.1:9101\"}", Map.of()).fleet().agentId()).isEqualTo(host + ":9101");
+        assertThat(parse("admin: {bind: \"127.0.0.1:9102\"}", Map.of()).fleet().agentId()).isEqualTo(host + ":9102");
+        String one = parse("admin: {bind: \"\"}\nhaproxy: {runtime-dir: /var/lib/hsdo/a}", Map.of()).fleet().agentId();
+        String two = parse("admin: {bind: \"\"}\nhaproxy: {runtime-dir: /var/lib/hsdo/b}", Map.of()).fleet().agentId();
+        assertThat(one).startsWith(host + ":").isNotEqualTo(two);
+        assertThat(parse("admin: {bind: \"\"}\nhaproxy: {runtime-dir: /var/lib/hsdo/a}", Map.of()).fleet().agentId())
+                .as("the same directory, the same id across restarts").isEqualTo(one);
+        assertThat(parse("fleet: {agent-id: lb-1}", Map.of()).fleet().agentId()).isEqualTo("lb-1");
+    }
+
+    @Test
     void fleetErrorsNameTheKeyAndValue() {
         assertThat(errors("fleet: {zone: \"a b\", lease-ttl: 500ms}", Map.of())).containsExactly(
                 "hsdo.yaml: fleet.zone: invalid value 'a b' (letters, digits, '-', '_', '.')",

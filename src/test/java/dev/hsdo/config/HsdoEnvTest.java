@@ -204,6 +204,24 @@ class HsdoEnvTest {
         assertThat(errors.get(0)).startsWith(expected).doesNotContain("hsdo-env").doesNotContain("backends[");
     }
 
+    @ParameterizedTest
+    @CsvSource({"eighty", "0", "70000"})
+    void theServerPortIsCheckedInConsulModeToo(String port) {
+        assertThat(errors("SERVER_MODE", "consul", "SERVER_CONSUL_SERVICE_NAME", "web", "SERVER_CONSUL_API_URL",
+                "http://127.0.0.1:8500", "CLIENT_HAPROXY_BACKEND_SERVER_PORT", port)).containsExactly(
+                "CLIENT_HAPROXY_BACKEND_SERVER_PORT: invalid value '" + port + "' (a TCP port, 1..65535)");
+    }
+
+    @Test
+    void aServerPortSetInConsulModeIsReportedAsUnused() {
+        HsdoEnv.Parsed p = controller("SERVER_MODE", "consul", "SERVER_CONSUL_SERVICE_NAME", "web",
+                "SERVER_CONSUL_API_URL", "http://127.0.0.1:8500", "CLIENT_HAPROXY_BACKEND_SERVER_PORT", "8080");
+        assertThat(p.warnings()).containsExactly("CLIENT_HAPROXY_BACKEND_SERVER_PORT is not used in consul mode: each"
+                + " server's port is the one its Consul service instance registered");
+        assertThat(controller("SERVER_MODE", "consul", "SERVER_CONSUL_SERVICE_NAME", "web",
+                "SERVER_CONSUL_API_URL", "http://127.0.0.1:8500").warnings()).isEmpty();
+    }
+
     @Test
     void consulVariablesAreRequiredInConsulMode() {
         assertThat(errors("SERVER_MODE", "consul")).containsExactly("SERVER_CONSUL_API_URL: is required",
