@@ -96,8 +96,8 @@ public final class AgentNode extends Node {
             return FleetStores.open(config.store(), clock);
         } catch (ConfigException e) {
             throw e;
-        } catch (StoreException | RuntimeException e) {
-            // Whatever the client library throws while the store is unreachable: the agent starts all the same.
+        } catch (RuntimeException e) {
+            // Opening makes no call today; whatever a client library still throws while the store is unreachable: the agent starts all the same.
             storeHealth.failed(e.getMessage());
             log.warn("fleet store unreachable, starting without it and retrying: {}", e.getMessage());
             return null;
