@@ -34,6 +34,11 @@ final class Child implements AutoCloseable {
         return c;
     }
 
+    /** The process's PID. */
+    long pid() {
+        return process.pid();
+    }
+
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
