@@ -34,16 +34,20 @@ public final class StatCsvParser {
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
-            rows.add(row(index, needed, names.size(), split(line, i + 1, line), i + 1, line));
+            rows.add(row(index, needed, names.size(), i + 1, line));
         }
         return List.copyOf(rows);
     }
 
-    private static StatRow row(Map<String, Integer> index, int needed, int columns, List<String> values, int number, String line) {
-        if (values.size() < needed) {
-            throw new MalformedOutputException(DUMP, number, line, "expected " + columns + " fields, found " + values.size());
+    private static StatRow row(Map<String, Integer> index, int needed, int columns, int number, String line) {
+        Map<String, String> fields = line.indexOf('"') < 0 ? StatColumns.unquoted(index, line, needed) : null;
+        if (fields == null) {
+            List<String> values = split(line, number, line);
+            if (values.size() < needed) {
+                throw new MalformedOutputException(DUMP, number, line, "expected " + columns + " fields, found " + values.size());
+            }
+            fields = StatColumns.of(index, values);
         }
-        Map<String, String> fields = new StatColumns(index, values);
         return new StatRow(fields.get("pxname"), fields.get("svname"), fields.get("status"),
                 number(fields, "scur", number, line), number(fields, "smax", number, line), number(fields, "slim", number, line),
                 Math.toIntExact(number(fields, "weight", number, line)), number(fields, "qcur", number, line),

@@ -62,6 +62,16 @@ class StatCsvParserTest {
     }
 
     @Test
+    void aLineWithAQuotedFieldReadsLikeTheSameLineWithout() {
+        String quoted = Captured.read("show-stat.txt").replace("Layer7 check passed", "\"Layer7, \"\"check\"\" passed\"");
+        StatRow a1 = StatCsvParser.parse(quoted).stream().filter(r -> r.service().equals("a1")).findFirst().orElseThrow();
+        assertThat(a1.field("check_desc")).isEqualTo("Layer7, \"check\" passed");
+        Map<String, String> others = new java.util.HashMap<>(a1.fields());
+        others.put("check_desc", "Layer7 check passed");
+        assertThat(others).isEqualTo(BY_NAME.get("app/a1").fields());
+    }
+
+    @Test
     void aggregateLinesCarryTheirLimits() {
         assertThat(BY_NAME.get("fe/FRONTEND").sessionLimit()).isEqualTo(9984);
         assertThat(BY_NAME.get("fe/FRONTEND").status()).isEqualTo("OPEN");

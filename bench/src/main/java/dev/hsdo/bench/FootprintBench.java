@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class FootprintBench {
     private static final Duration LIMIT = Duration.ofMinutes(15);
-    private static final Duration SETTLE = Duration.ofSeconds(15);
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     private static final int ORIGINS = 4;
     /** Clock ticks per second of /proc/PID/stat times: USER_HZ, 100 on every Linux this runs on. */
