@@ -34,6 +34,15 @@ final class Child implements AutoCloseable {
         return c;
     }
 
+    /** One etcd member alone in its cluster, its data in {@code dir/etcd}, on 127.0.0.1:{@code client} and {@code peer}. */
+    static Child etcd(Path dir, int client, int peer) throws IOException, InterruptedException {
+        return start(List.of("etcd", "--name", "n0", "--data-dir", dir.resolve("etcd").toString(),
+                "--log-level=warn", "--logger=zap",
+                "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
+                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                "--initial-cluster", "n0=http://127.0.0.1:" + peer), dir.resolve("etcd.log"), client);
+    }
+
     /** The process's PID. */
     long pid() {
         return process.pid();

@@ -48,10 +48,6 @@ public final class FootprintBench {
         int servers = Args.positive(args, 3, "servers", ORIGINS);
 
         List<Integer> ports = Haproxy.freePorts(ORIGINS + 5);
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < ORIGINS; i++)
-            body.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(ports.get(i))
-                    .append("\n  http-request return status 200 content-type text/plain string o").append(i + 1).append('\n');
         int etcdClient = ports.get(ORIGINS), etcdPeer = ports.get(ORIGINS + 1), frontend = ports.get(ORIGINS + 2);
         int controllerAdmin = ports.get(ORIGINS + 3), agentAdmin = ports.get(ORIGINS + 4);
         Path serversFile = dir.resolve("servers.yaml");
@@ -62,12 +58,8 @@ public final class FootprintBench {
         System.out.printf(Locale.ROOT, "launcher JVM options: %s%n", Launched.options());
         System.out.printf(Locale.ROOT, "%d servers, idle %d s after %d s settling%n%n", servers, idleSeconds, SETTLE.toSeconds());
         try (Watchdog ignored = Watchdog.arm(LIMIT);
-             Haproxy origins = Haproxy.start(dir, "origins", body.toString());
-             Child etcd = Child.start(List.of("etcd", "--name", "n0", "--data-dir", dir.resolve("etcd").toString(),
-                     "--log-level=warn", "--logger=zap",
-                     "--listen-client-urls", "http://127.0.0.1:" + etcdClient, "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
-                     "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                     "--initial-cluster", "n0=http://127.0.0.1:" + etcdPeer), dir.resolve("etcd.log"), etcdClient);
+             Haproxy origins = Haproxy.origins(dir, ports.subList(0, ORIGINS));
+             Child etcd = Child.etcd(dir, etcdClient, etcdPeer);
              Launched controller = Launched.start(repo, dir.resolve("controller"), "controller",
                      config(serversFile, store, checks, frontend, controllerAdmin, "{controller-id: c1}"));
              Launched agent = Launched.start(repo, dir.resolve("agent"), "agent",
