@@ -38,3 +38,66 @@ require_jdk21() {
   echo "install a JDK 21+ (e.g. Temurin) under /usr/lib/jvm or point JAVA_HOME at one" >&2
   return 1
 }
+
+# Debian 13 (trixie) packages that make up a runnable HAProxy 3.0: the binary and every library it
+# loads (directly or through liblua/libopentracing) that Debian 12's copies cannot stand in for.
+HAPROXY30_PACKAGES=(haproxy libc6 libcrypt1 libjemalloc2 liblua5.4-0 libopentracing-c-wrapper0t64
+  libopentracing1 libpcre2-8-0 libssl3t64 libstdc++6 libgcc-s1 zlib1g libzstd1)
+
+# haproxy30_dir CACHE : prints CACHE/bin, where `haproxy` is Debian 13's HAProxy 3.0 built to run here;
+# builds it when CACHE holds no working one. Fails with a message naming the step that failed.
+haproxy30_dir() {
+  local cache="$1"
+  if [[ -f "$cache/ok" ]] && "$cache/bin/haproxy" -v >/dev/null 2>&1; then echo "$cache/bin"; return 0; fi
+  mkdir -p "$(dirname "$cache")"
+  (
+    # One builder at a time (two test runs may start together); the second one finds the cache ready.
+    exec 9>"$cache.lock"
+    flock 9
+    if [[ -f "$cache/ok" ]] && "$cache/bin/haproxy" -v >/dev/null 2>&1; then exit 0; fi
+    _haproxy30_build "$cache"
+  ) || return 1
+  echo "$cache/bin"
+}
+
+# Builds into CACHE (its contents are replaced). Absolute paths end up in the binary (interpreter,
+# rpath), so it is built where it stays; the "ok" stamp written last marks a complete build.
+_haproxy30_build() {
+  local cache="$1" mirror p d
+  fail() { echo "scripts/haproxy30: $*" >&2; exit 1; }
+  echo "building HAProxy 3.0 from Debian 13's packages into $cache (once) ..." >&2
+  need_packages patchelf || fail "patchelf is needed to point the binary at Debian 13's libraries"
+  rm -rf "$cache"
+  mkdir -p "$cache/lists/partial" "$cache/debs" "$cache/root" "$cache/bin"
+  mirror="${HSDO_DEBIAN_MIRROR:-$(apt-get indextargets --format '$(REPO_URI)' 2>/dev/null \
+    | grep -v -e security -e updates | grep -m1 -i debian || true)}"
+  mirror="${mirror:-http://deb.debian.org/debian/}"
+  echo "deb ${mirror%/} trixie main" >"$cache/sources.list"
+  # Private sources, lists, archives and no binary cache: the system's apt state stays as it was.
+  local apt=(-q -o "Dir::Etc::sourcelist=$cache/sources.list" -o Dir::Etc::sourceparts=-
+    -o "Dir::State::Lists=$cache/lists" -o "Dir::Cache::archives=$cache/debs"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Get::List-Cleanup=0)
+  apt-get "${apt[@]}" update >"$cache/apt.log" 2>&1 \
+    || fail "cannot read Debian 13's package lists from $mirror (HSDO_DEBIAN_MIRROR sets another mirror): $(tail -n3 "$cache/apt.log")"
+  for p in "${HAPROXY30_PACKAGES[@]}"; do
+    (cd "$cache/debs" && apt-get "${apt[@]}" download "$p/trixie") >>"$cache/apt.log" 2>&1 \
+      || fail "cannot download the Debian 13 package $p from $mirror: $(tail -n2 "$cache/apt.log")"
+  done
+  for d in "$cache"/debs/*.deb; do dpkg-deb -x "$d" "$cache/root" || fail "cannot unpack $d"; done
+  local libdir interp
+  libdir="$(dirname "$(find "$cache/root" -name libc.so.6 | head -n1)")"
+  interp="$(find "$libdir" "$cache/root/lib64" -maxdepth 1 -name 'ld-linux*.so*' 2>/dev/null | head -n1)"
+  [[ -n "$interp" && -f "$cache/root/usr/sbin/haproxy" ]] || fail "the unpacked packages hold no haproxy or no dynamic loader"
+  cp "$cache/root/usr/sbin/haproxy" "$cache/bin/haproxy"
+  # --force-rpath: a DT_RPATH (unlike RUNPATH) also serves the libraries' own dependencies, so liblua
+  # gets Debian 13's libm rather than the system's.
+  patchelf --set-interpreter "$interp" --force-rpath --set-rpath "$libdir" "$cache/bin/haproxy" \
+    || fail "patchelf failed on $cache/bin/haproxy"
+  local v
+  v="$("$cache/bin/haproxy" -v 2>&1)" || fail "the patched binary does not run: $v"
+  v="${v%%$'\n'*}"
+  [[ "$v" == "HAProxy version 3.0."* ]] || fail "expected HAProxy 3.0, the package gave: $v"
+  rm -rf "$cache/debs" "$cache/lists"
+  echo "$v" >"$cache/ok"
+  echo "built: $v" >&2
+}

@@ -51,6 +51,11 @@ public final class Agent implements AutoCloseable {
     private final Map<ServerKey, Refusal> refused = new LinkedHashMap<>();
     private volatile Plan applied;
     private volatile AgentStatus status = AgentStatus.initial();
+    // guarded by roundLock: the plan last rendered (its generation and digest decide the text) and what it gave,
+    // so that an unchanged tick, the common case, renders nothing
+    private Plan renderedPlan;
+    private String renderedText;
+    private String renderedSkeleton;
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
 
@@ -273,8 +278,13 @@ public final class Agent implements AutoCloseable {
     // besides the servers changed.
     private void writeConfig(Plan plan) throws IOException {
         if (target == null) return;
-        String text = ConfigRenderer.render(config, plan, paths);
-        String skeleton = ConfigRenderer.skeleton(text);
+        if (renderedPlan == null || renderedPlan.generation() != plan.generation() || !plan.sameContent(renderedPlan)) {
+            renderedText = ConfigRenderer.render(config, plan, paths);
+            renderedSkeleton = ConfigRenderer.skeleton(renderedText);
+            renderedPlan = plan;
+        }
+        String text = renderedText;
+        String skeleton = renderedSkeleton;
         if (!text.equals(written)) {
             if (skeleton.equals(checkedSkeleton)) {
                 target.write(text);

@@ -40,10 +40,13 @@ public final class Diff {
         String be = desired.name();
         Map<String, ServerStateRow> byName = new HashMap<>();
         for (ServerStateRow row : observed) byName.put(row.serverName(), row);
+        // By name once: a lookup per row in the plan's list made a 10 000-server tick cost ~0.3 s of CPU.
+        Map<String, ServerPlan> wanted = new HashMap<>();
+        for (ServerPlan s : desired.servers()) wanted.put(s.name(), s);
         List<String> removals = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         for (ServerStateRow row : observed) {
-            ServerPlan want = desired.server(row.serverName());
+            ServerPlan want = wanted.get(row.serverName());
             // A server we do not want, or one that has our name but not our id (re-added by hand), goes.
             if (want == null || want.id() != row.serverId()) {
                 if (!row.isMaint()) removals.add("set server " + be + "/" + row.serverName() + " state maint");

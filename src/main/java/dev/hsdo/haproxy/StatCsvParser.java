@@ -1,7 +1,6 @@
 package dev.hsdo.haproxy;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,23 +28,25 @@ public final class StatCsvParser {
         for (String name : REQUIRED) {
             if (!names.contains(name)) throw new MalformedOutputException(DUMP, 1, lines.getFirst(), "column '" + name + "' is missing");
         }
+        Map<String, Integer> index = StatColumns.index(names);
+        int needed = index.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         List<StatRow> rows = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
-            rows.add(row(names, split(line, i + 1, line), i + 1, line));
+            rows.add(row(index, needed, names.size(), i + 1, line));
         }
         return List.copyOf(rows);
     }
 
-    private static StatRow row(List<String> names, List<String> values, int number, String line) {
-        Map<String, String> fields = new HashMap<>();
-        for (int c = 0; c < names.size(); c++) {
-            if (names.get(c).isEmpty()) continue; // the header ends with a comma
-            if (c >= values.size()) {
-                throw new MalformedOutputException(DUMP, number, line, "expected " + names.size() + " fields, found " + values.size());
+    private static StatRow row(Map<String, Integer> index, int needed, int columns, int number, String line) {
+        Map<String, String> fields = line.indexOf('"') < 0 ? StatColumns.unquoted(index, line, needed) : null;
+        if (fields == null) {
+            List<String> values = split(line, number, line);
+            if (values.size() < needed) {
+                throw new MalformedOutputException(DUMP, number, line, "expected " + columns + " fields, found " + values.size());
             }
-            fields.put(names.get(c), values.get(c));
+            fields = StatColumns.of(index, values);
         }
         return new StatRow(fields.get("pxname"), fields.get("svname"), fields.get("status"),
                 number(fields, "scur", number, line), number(fields, "smax", number, line), number(fields, "slim", number, line),

@@ -24,7 +24,8 @@ public record StatRow(String proxy, String service, String status, long currentS
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(status, "status");
-        fields = Map.copyOf(fields);
+        // The parser's own read-only view is kept as it is: copying it would cost what it saves.
+        fields = fields instanceof StatColumns ? fields : Map.copyOf(fields);
     }
 
     /** The aggregate line of a frontend. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.model.Plan;
 import dev.hsdo.store.etcd.EtcdFleetStore;
 import dev.hsdo.testing.EtcdCluster;
+import dev.hsdo.testing.HaproxyFixture;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.Running;
 import io.etcd.jetcd.ByteSequence;
@@ -75,7 +76,7 @@ class FleetEtcdIT {
             assertThat(fleetStatus.path("generation").asLong()).isEqualTo(p2.generation());
             assertThat(fleetStatus.path("converged").asInt()).isEqualTo(3);
             assertThat(fleetStatus.path("agents").findValuesAsText("id")).containsExactly("a1", "a2", "a3");
-            assertThat(fleetStatus.path("agents").get(0).path("haproxyVersion").asText()).startsWith("2.");
+            assertThat(fleetStatus.path("agents").get(0).path("haproxyVersion").asText()).isEqualTo(HaproxyFixture.installedVersion());
             assertThat(fleetStatus.path("agents").get(1).path("zone").asText()).isEqualTo("z2");
         });
 

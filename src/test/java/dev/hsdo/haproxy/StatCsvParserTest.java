@@ -51,6 +51,27 @@ class StatCsvParserTest {
     }
 
     @Test
+    void everyNamedColumnReadsAsAPlainMapThatEqualsACopy() {
+        StatRow a1 = BY_NAME.get("app/a1");
+        Map<String, String> copy = new java.util.HashMap<>(a1.fields());
+        assertThat(copy).containsEntry("pxname", "app").containsEntry("svname", "a1").doesNotContainKey("");
+        assertThat(a1.fields()).isEqualTo(copy).hasSameHashCodeAs(copy).hasSize(copy.size());
+        assertThat(a1.field("no_such_column")).isNull();
+        assertThat(new StatRow(a1.proxy(), a1.service(), a1.status(), a1.currentSessions(), a1.maxSessions(),
+                a1.sessionLimit(), a1.weight(), a1.currentQueue(), a1.totalSessions(), copy)).isEqualTo(a1);
+    }
+
+    @Test
+    void aLineWithAQuotedFieldReadsLikeTheSameLineWithout() {
+        String quoted = Captured.read("show-stat.txt").replace("Layer7 check passed", "\"Layer7, \"\"check\"\" passed\"");
+        StatRow a1 = StatCsvParser.parse(quoted).stream().filter(r -> r.service().equals("a1")).findFirst().orElseThrow();
+        assertThat(a1.field("check_desc")).isEqualTo("Layer7, \"check\" passed");
+        Map<String, String> others = new java.util.HashMap<>(a1.fields());
+        others.put("check_desc", "Layer7 check passed");
+        assertThat(others).isEqualTo(BY_NAME.get("app/a1").fields());
+    }
+
+    @Test
     void aggregateLinesCarryTheirLimits() {
         assertThat(BY_NAME.get("fe/FRONTEND").sessionLimit()).isEqualTo(9984);
         assertThat(BY_NAME.get("fe/FRONTEND").status()).isEqualTo("OPEN");

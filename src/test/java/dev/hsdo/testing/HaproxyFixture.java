@@ -60,6 +60,9 @@ public final class HaproxyFixture implements AutoCloseable {
     private static final Duration START_BOUND = Duration.ofSeconds(10);
     private static final Duration STOP_BOUND = Duration.ofSeconds(5);
     private static final int CLI_TIMEOUT_MILLIS = 5_000;
+    private static final Pattern VERSION_LINE = Pattern.compile("HAProxy version (\\S+)");
+    // The binary does not change during a test run: asked once.
+    private static volatile String installedVersion;
 
     private final Path dir;
     private final Path config;
@@ -77,13 +80,41 @@ public final class HaproxyFixture implements AutoCloseable {
         this.log = dir.resolve("haproxy.log");
         this.statsTcpPort = statsTcpPort;
         this.ports = Map.copyOf(ports);
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("hsdo.haproxy", "haproxy"), "-f", config.toString()));
+        List<String> cmd = new ArrayList<>(List.of(binary(), "-f", config.toString()));
         cmd.addAll(extraArgs);
         this.command = List.copyOf(cmd);
         try {
             Files.writeString(config, configText);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
+        }
+    }
+
+    /** The HAProxy binary tests run: the {@code hsdo.haproxy} system property, else {@code haproxy} on PATH. */
+    public static String binary() {
+        return System.getProperty("hsdo.haproxy", "haproxy");
+    }
+
+    /**
+     * The version of {@link #binary()} as {@code haproxy -v} prints it, e.g. {@code 2.6.12-1+deb12u4}: the
+     * version the tests of this run are against (scripts/test runs the HAProxy tests once per version).
+     */
+    public static String installedVersion() {
+        String v = installedVersion;
+        if (v != null) return v;
+        try {
+            Process p = new ProcessBuilder(binary(), "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(START_BOUND.toMillis(), TimeUnit.MILLISECONDS)) p.destroyForcibly();
+            Matcher m = VERSION_LINE.matcher(out);
+            if (!m.find()) throw new IllegalStateException("'" + binary() + " -v' printed no version: " + out);
+            installedVersion = m.group(1);
+            return installedVersion;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run '" + binary() + " -v'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running '" + binary() + " -v'", e);
         }
     }
 

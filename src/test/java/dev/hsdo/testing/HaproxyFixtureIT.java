@@ -64,4 +64,17 @@ class HaproxyFixtureIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("${nope}");
     }
+
+    /**
+     * scripts/test runs the HAProxy tests once per HAProxy version and names the series it meant in
+     * {@code hsdo.it.haproxy-series}: a pass that ran another binary than the one it reports would prove nothing.
+     */
+    @Test
+    void runningHaproxyIsTheVersionThisPassWasStartedFor() {
+        try (HaproxyFixture hap = HaproxyFixture.start(dir, HaproxyFixture.HTTP_DEFAULTS)) {
+            assertThat(hap.cli("show version").strip()).isEqualTo(HaproxyFixture.installedVersion());
+            String series = System.getProperty("hsdo.it.haproxy-series");
+            if (series != null) assertThat(HaproxyFixture.installedVersion()).startsWith(series + ".");
+        }
+    }
 }

@@ -53,6 +53,20 @@ final class Child implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     }
 
+    /** One etcd member alone in its cluster, its data in {@code dir/etcd}, on 127.0.0.1:{@code client} and {@code peer}. */
+    static Child etcd(Path dir, int client, int peer) throws IOException, InterruptedException {
+        return start(List.of("etcd", "--name", "n0", "--data-dir", dir.resolve("etcd").toString(),
+                "--log-level=warn", "--logger=zap",
+                "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
+                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                "--initial-cluster", "n0=http://127.0.0.1:" + peer), dir.resolve("etcd.log"), client);
+    }
+
+    /** The process's PID. */
+    long pid() {
+        return process.pid();
+    }
+
     static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -60,10 +74,6 @@ final class Child implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     boolean alive() {

@@ -53,20 +53,12 @@ public final class ConvergenceBench {
 
         List<Integer> ports = Haproxy.freePorts(12);
         List<Integer> origins = ports.subList(0, 5);
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < origins.size(); i++)
-            body.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(origins.get(i))
-                    .append("\n  http-request return status 200 content-type text/plain string o").append(i + 1).append('\n');
         List<Integer> frontends = ports.subList(5, 8);
         int etcdClient = ports.get(8), etcdPeer = ports.get(9), dynamoPort = ports.get(10);
 
-        try (Watchdog ignored = Watchdog.arm(LIMIT); Haproxy originProcess = Haproxy.start(dir, "origins", body.toString())) {
+        try (Watchdog ignored = Watchdog.arm(LIMIT); Haproxy originProcess = Haproxy.origins(dir, origins)) {
             Samples etcd;
-            try (Child member = Child.start(List.of("etcd", "--name", "n0", "--data-dir", dir.resolve("etcd").toString(),
-                    "--log-level=warn", "--logger=zap",
-                    "--listen-client-urls", "http://127.0.0.1:" + etcdClient, "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
-                    "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                    "--initial-cluster", "n0=http://127.0.0.1:" + etcdPeer), dir.resolve("etcd.log"), etcdClient)) {
+            try (Child member = Child.etcd(dir, etcdClient, etcdPeer)) {
                 etcd = run(dir.resolve("etcd-fleet"), "{type: etcd, endpoints: [\"http://127.0.0.1:%d\"], prefix: /bench}"
                         .formatted(etcdClient), origins, frontends, changes, 50);
             }

@@ -59,6 +59,15 @@ final class Haproxy implements AutoCloseable {
         return h;
     }
 
+    /** One HAProxy named "origins" with a frontend per port answering 200 and its name, o1, o2, ... */
+    static Haproxy origins(Path dir, List<Integer> ports) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < ports.size(); i++)
+            body.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(ports.get(i))
+                    .append("\n  http-request return status 200 content-type text/plain string o").append(i + 1).append('\n');
+        return start(dir, "origins", body.toString());
+    }
+
     private static boolean accepts(Path socket) {
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return probe.isConnected();
