@@ -64,6 +64,12 @@ final class EtcdPlanStore implements PlanStore {
     private long cachedRevision;
     private Watch.Watcher watcher;
     private ScheduledExecutorService resync;
+    /** Re-reads while the watch works: one in this many resync periods. */
+    private static final int SAFETY_NET_TICKS = 15;
+    // set once the watch reported an error (it may not deliver any more): from then on every period re-reads
+    private volatile boolean watchFailed;
+    // confined to the resync thread: periods since the last re-read
+    private int quietTicks;
 
     EtcdPlanStore(Client client, ByteSequence planKey, ByteSequence generationKey, ByteSequence epochKey,
                   ByteSequence leaderKey, Duration timeout, Duration resyncPeriod, Clock clock) {
@@ -187,8 +193,11 @@ final class EtcdPlanStore implements PlanStore {
         }
         WatchOption from = revision > 0 ? WatchOption.builder().withRevision(revision + 1).build() : WatchOption.DEFAULT;
         watcher = client.getWatchClient().watch(planKey, from, Watch.listener(this::onEvents,
-                e -> log.warn("etcd watch of {} failed: {}; re-reading every {} ms", planKey, e.getMessage(),
-                        resyncPeriod.toMillis())));
+                e -> {
+                    watchFailed = true;
+                    log.warn("etcd watch of {} failed: {}; re-reading every {} ms", planKey, e.getMessage(),
+                            resyncPeriod.toMillis());
+                }));
         resync = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("etcd-plan-resync").unstarted(r));
         resync.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -205,6 +214,10 @@ final class EtcdPlanStore implements PlanStore {
     }
 
     private void resync() {
+        // While the watch works it delivers every plan: the re-read is then only a safety net, run every
+        // SAFETY_NET_TICKS periods, so that an idle agent does not ask etcd every second.
+        if (!watchFailed && ++quietTicks < SAFETY_NET_TICKS) return;
+        quietTicks = 0;
         try {
             current().ifPresent(feed::deliver);
         } catch (StoreException e) {
