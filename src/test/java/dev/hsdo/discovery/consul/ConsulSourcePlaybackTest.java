@@ -173,13 +173,24 @@ class ConsulSourcePlaybackTest {
     }
 
     @Test
-    void oneFailingServiceDoesNotHideTheOthers() {
+    void theSourceIsNeverReadUntilEveryServiceWasReadAndThenAFailingServiceDoesNotHideTheOthers() {
         consul = ConsulPlayback.start();
         consul.set("web", 10, N1);
         consul.setRaw("api", 3, "not json");
         start("web", "api");
+        // A partial list would read as the removal of api's servers: the source knows nothing yet.
+        assertThat(seen.getFirst().state()).isEqualTo(SourceSnapshot.State.NEVER_READ);
         assertThat(seen.getFirst().error()).isEqualTo("service 'api': answer is not JSON: it starts with 'not json'");
-        assertThat(addresses(seen.getFirst())).containsExactly("10.0.0.1");
+        assertThat(seen.getFirst().endpoints()).isEmpty();
+
+        consul.set("api", 4, N3);
+        await().atMost(BOUND).until(() -> source.current().healthy());
+        assertThat(addresses(source.current())).containsExactly("10.0.0.1", "10.0.0.3");
+
+        consul.setRaw("api", 5, "not json");
+        await().atMost(BOUND).until(() -> source.current().state() == SourceSnapshot.State.FAILING);
+        assertThat(source.current().error()).contains("service 'api'");
+        assertThat(addresses(source.current())).containsExactly("10.0.0.1", "10.0.0.3");
     }
 
     @Test

@@ -64,7 +64,7 @@ class EtcdRegistrySourceIT {
     private EtcdRegistrySource start(Duration checkInterval) {
         source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create(etcd.endpoints().getFirst())), prefix,
                 checkInterval),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(500));
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofSeconds(1), Duration.ofMillis(100));
         source.start(seen::add);
         return source;
     }
@@ -155,7 +155,7 @@ class EtcdRegistrySourceIT {
     void anUnreachableEtcdAtStartIsReportedInTheFirstSnapshot() {
         source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create("http://127.0.0.1:" + Ports.free())),
                 prefix, Duration.ofSeconds(5)),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500));
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofMillis(500), Duration.ofMillis(100));
         source.start(seen::add);
         assertThat(seen).hasSize(1);
         assertThat(seen.getFirst().healthy()).isFalse();
