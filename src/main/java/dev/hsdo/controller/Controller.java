@@ -14,16 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
- * time), and publishes only when the plan's content changed, with a generation compare-and-set so that a
+ * time) unless no input changed since the last plan (then the tick costs nothing), and publishes only when
+ * the plan's content changed, with a generation compare-and-set so that a
  * writer that fell behind can never overwrite a newer plan.
  *
  * <p>With a {@link LeaderElection}, only the leader runs the sources, plans and publishes, so the fleet
@@ -42,6 +45,8 @@ public final class Controller implements AutoCloseable {
     private final Clock clock;
     private final ControllerMetrics metrics;
     private final Map<String, SourceSnapshot> snapshots = new ConcurrentHashMap<>();
+    // bumped after every change of snapshots, so that an unchanged tick is recognised without comparing them
+    private final AtomicLong snapshotChanges = new AtomicLong();
     private final Object planLock = new Object();
     // guarded by planLock: the last plan published or read, and the backends released from the guard
     private Plan current = Plan.empty();
@@ -51,6 +56,11 @@ public final class Controller implements AutoCloseable {
     private final LeaderElection election;
     // guarded by planLock: whether the last round ran as leader
     private boolean leading;
+    // guarded by planLock: the inputs of the last plan that took effect (null: plan on the next round), and
+    // when that plan could change with time alone (null: never)
+    private Plan plannedFrom;
+    private long plannedAtChange = -1;
+    private Instant plannedDue;
 
     /** A controller that always publishes: the only one on its store. */
     public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
@@ -122,10 +132,19 @@ public final class Controller implements AutoCloseable {
                 if (!leader) return current;
                 startSources();
             }
-            Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
+            Instant now = clock.instant();
+            long change = snapshotChanges.get();
+            // Nothing to do on a tick where no input changed: same plan, same snapshots, no override, and no
+            // drain deadline or slow-start step due.
+            if (current == plannedFrom && change == plannedAtChange && overrides.isEmpty()
+                    && (plannedDue == null || now.isBefore(plannedDue))) return current;
+            Plan next = Planner.plan(new PlanInput(current, snapshots, config, now, overrides));
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
-            if (next == current) return current;
+            if (next == current) {
+                planned(next, change);
+                return current;
+            }
             try {
                 store.publish(next, current.generation());
                 next.backends().stream().filter(b -> b.heldBack() != null)
@@ -135,6 +154,7 @@ public final class Controller implements AutoCloseable {
                 current = next;
                 lastError = null;
                 metrics.published(next);
+                planned(next, change);
             } catch (StoreException.Conflict e) {
                 // Someone else wrote: start again from what is stored.
                 lastError = e.getMessage();
@@ -153,6 +173,14 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    // Called under planLock: records the inputs of a plan that took effect (a failed publish records nothing,
+    // so the next round tries again).
+    private void planned(Plan plan, long change) {
+        plannedFrom = plan;
+        plannedAtChange = change;
+        plannedDue = Planner.nextDue(plan);
+    }
+
     // Called under planLock. Each source reports its first snapshot before start returns.
     private void startSources() {
         if (running != null) return;
@@ -162,6 +190,7 @@ public final class Controller implements AutoCloseable {
             // A late report from sources stopped since must not come back as a current snapshot.
             if (running != started) return;
             SourceSnapshot old = snapshots.put(snap.source(), snap);
+            snapshotChanges.incrementAndGet();
             metrics.source(snap, old);
             wake();
         });
@@ -174,6 +203,7 @@ public final class Controller implements AutoCloseable {
         running = null;
         for (Source s : stopping) s.close();
         snapshots.clear();
+        snapshotChanges.incrementAndGet();
     }
 
     /** The plan in force. */

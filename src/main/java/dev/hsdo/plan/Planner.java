@@ -141,6 +141,22 @@ public final class Planner {
         return kept.size() == previous.servers().size() ? previous : new BackendPlan(name, kept, previous.heldBack());
     }
 
+    /**
+     * The earliest time at which planning {@code plan} again with the same snapshots could give another plan:
+     * the first drain deadline, or {@link Instant#MIN} while a server ramps up (its weight steps with time);
+     * null when only a change of input can change it. Lets the controller skip unchanged ticks.
+     */
+    public static Instant nextDue(Plan plan) {
+        Instant due = null;
+        for (BackendPlan b : plan.backends()) {
+            for (ServerPlan s : b.servers()) {
+                if (s.rampSince() != null) return Instant.MIN;
+                if (s.drainUntil() != null && (due == null || s.drainUntil().isBefore(due))) due = s.drainUntil();
+            }
+        }
+        return due;
+    }
+
     /** What becomes of a server that left its source: drained until its deadline, then gone (null). */
     private static ServerPlan leaving(ServerPlan old, Instant now, java.time.Duration drainPeriod) {
         if (old.state() == ServerState.READY) {
