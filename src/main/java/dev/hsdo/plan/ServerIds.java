@@ -61,7 +61,7 @@ public final class ServerIds {
     }
 
     /** The id an identity takes at the given probe attempt (0 = its natural id). */
-    static int natural(String identity, int attempt) {
+    public static int natural(String identity, int attempt) {
         String key = attempt == 0 ? identity : identity + "#" + attempt;
         byte[] h = sha256(key);
         long v = ((h[0] & 0xffL) << 24) | ((h[1] & 0xffL) << 16) | ((h[2] & 0xffL) << 8) | (h[3] & 0xffL);

@@ -9,6 +9,7 @@ import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerPlan;
 import dev.hsdo.model.ServerState;
 import dev.hsdo.model.SourceSnapshot;
+import dev.hsdo.testing.CollidingIds;
 import dev.hsdo.testing.Configs;
 import dev.hsdo.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -152,22 +153,11 @@ class PlannerSafetyTest {
                 .forEach(s -> assertThat(s.id()).isEqualTo(before.get(s.identity())));
     }
 
-    /** Two identities whose natural ids are equal, {@code [0]} sorting before {@code [1]}; found by brute force. */
-    static String[] collidingPair(String prefix) {
-        Map<Integer, String> seen = new HashMap<>();
-        for (int i = 0; i < 1_000_000; i++) {
-            String identity = prefix + i;
-            String other = seen.putIfAbsent(ServerIds.natural(identity, 0), identity);
-            if (other != null) return other.compareTo(identity) < 0 ? new String[]{other, identity} : new String[]{identity, other};
-        }
-        throw new IllegalStateException("no collision among a million identities");
-    }
-
     @Test
     void aNewcomerWhoseNaturalIdCollidesWithAnIncumbentsNeverChangesTheIncumbentsId() {
         HsdoConfig config = Configs.standard(DIR, 8080, Duration.ofSeconds(10), 0.5);
-        String[] pair = collidingPair("node-");
-        String first = pair[0], incumbent = pair[1];
+        List<String> pair = CollidingIds.pair("node-");
+        String first = pair.get(0), incumbent = pair.get(1);
         int natural = ServerIds.natural(incumbent, 0);
         assertThat(ServerIds.natural(first, 0)).isEqualTo(natural);
         Endpoint serving = new Endpoint(incumbent, "10.2.0.1", 8080, null, null, Map.of());
