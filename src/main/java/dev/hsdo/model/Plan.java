@@ -71,10 +71,20 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
     /** The canonical text the digest is computed from: one line per backend and per server. */
     public static String canonical(List<BackendPlan> backends) {
         StringBuilder b = new StringBuilder();
+        canonical(backends, b, line -> { });
+        return b.toString();
+    }
+
+    /**
+     * Writes the canonical text into {@code b} one line at a time, calling {@code lineDone} after each line
+     * (which may consume and clear {@code b}), so the digest of a large plan needs no copy of the whole text.
+     */
+    private static void canonical(List<BackendPlan> backends, StringBuilder b, java.util.function.Consumer<StringBuilder> lineDone) {
         for (BackendPlan be : backends) {
             b.append("backend ").append(be.name());
             if (be.heldBack() != null) b.append(" held-back ").append(be.heldBack().replace('\n', ' '));
             b.append('\n');
+            lineDone.accept(b);
             for (ServerPlan s : be.servers()) {
                 ServerOptions o = s.options();
                 b.append("  server ").append(s.name()).append(' ').append(s.id()).append(' ').append(s.identity())
@@ -84,15 +94,20 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
                 // Only ramping servers carry this, so plans without slow start keep their digests.
                 if (s.rampSince() != null) b.append(" ramp-since ").append(s.rampSince());
                 b.append('\n');
+                lineDone.accept(b);
             }
         }
-        return b.toString();
     }
 
     private static String digestOf(List<BackendPlan> backends) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(canonical(backends).getBytes(StandardCharsets.UTF_8)));
+            // Line by line: the same bytes as digesting canonical(backends) at once.
+            canonical(backends, new StringBuilder(256), line -> {
+                md.update(line.toString().getBytes(StandardCharsets.UTF_8));
+                line.setLength(0);
+            });
+            return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -74,17 +75,24 @@ public final class Planner {
         Set<Integer> idsTaken = new HashSet<>(ids.values());
         ServerOptions options = options(be);
         boolean wasServing = serving > 0;
-        Map<String, ServerPlan> servers = new TreeMap<>();
+        // Slots are placed in identity order; dynamic servers are sorted by id in the BackendPlan anyway.
+        Map<String, ServerPlan> servers = be.slots() != null ? new TreeMap<>() : new HashMap<>(endpoints.size() * 2);
         for (Endpoint e : endpoints.values()) {
             Integer metaWeight = MetaOptions.weight(e.meta());
             int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
             ServerPlan old = before.get(e.identity());
             int id = be.slots() != null ? 1 : ids.get(e.identity());
-            // An incumbent keeps its name as well as its id (no re-deriving it).
-            String name = old != null && old.id() == id ? old.name() : ServerNames.of(e.identity());
-            ServerPlan fresh = new ServerPlan(name, id, e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(),
-                    MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta()), null);
+            ServerOptions serverOptions = MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta());
+            ServerPlan fresh;
+            if (old != null && old.id() == id && unchanged(old, e, weight, serverOptions)) {
+                // An incumbent that did not change is reused as it is: no name, no validation, no garbage.
+                fresh = old;
+            } else {
+                // An incumbent keeps its name as well as its id (no re-deriving it).
+                String name = old != null && old.id() == id ? old.name() : ServerNames.of(e.identity());
+                fresh = new ServerPlan(name, id, e.identity(), e.address(), e.port(), weight, ServerState.READY, e.zone(),
+                        serverOptions, null);
+            }
             servers.put(e.identity(), SlowStart.apply(fresh, old, wasServing, be.slowStart(), in.now()));
         }
         for (ServerPlan old : prevServers) {
@@ -107,6 +115,13 @@ public final class Planner {
             return new BackendPlan(be.name(), placed.servers(), problem);
         }
         return new BackendPlan(be.name(), List.copyOf(servers.values()), held);
+    }
+
+    /** Whether {@code old}, a serving server at full weight, is what endpoint {@code e} would make of it now. */
+    private static boolean unchanged(ServerPlan old, Endpoint e, int weight, ServerOptions options) {
+        return old.state() == ServerState.READY && old.rampSince() == null && old.drainUntil() == null
+                && old.weight() == weight && old.port() == e.port() && old.address().equals(e.address())
+                && Objects.equals(old.zone(), e.zone()) && old.options().equals(options);
     }
 
     /**
