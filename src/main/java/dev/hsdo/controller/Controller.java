@@ -139,6 +139,7 @@ public final class Controller implements AutoCloseable {
             if (current == plannedFrom && change == plannedAtChange && overrides.isEmpty()
                     && (plannedDue == null || now.isBefore(plannedDue))) return current;
             Plan next = Planner.plan(new PlanInput(current, snapshots, config, now, overrides));
+            metrics.planned();
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
             if (next == current) {

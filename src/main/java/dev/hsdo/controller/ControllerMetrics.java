@@ -19,16 +19,28 @@ public final class ControllerMetrics {
     private final Map<String, AtomicLong> endpoints = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> states = new ConcurrentHashMap<>();
+    private final Counter plannerRuns;
 
     public ControllerMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("hsdo.plan.generation", generation);
         registry.gauge("hsdo.plan.backends.held.back", heldBack);
+        plannerRuns = Counter.builder("hsdo.planner.runs").description("plans computed; ticks without a changed input compute none")
+                .register(registry);
     }
 
     /** Metrics that go nowhere. */
     public static ControllerMetrics none() {
         return new ControllerMetrics(new SimpleMeterRegistry());
+    }
+
+    void planned() {
+        plannerRuns.increment();
+    }
+
+    /** How many times the planner ran. */
+    public long plannerRuns() {
+        return (long) plannerRuns.count();
     }
 
     void published(Plan plan) {
