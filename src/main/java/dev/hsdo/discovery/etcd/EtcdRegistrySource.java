@@ -89,7 +89,7 @@ public final class EtcdRegistrySource implements Source {
         synchronized (lock) {
             if (closed) throw new IllegalStateException("source " + name() + " is closed");
             publisher.listener(listener);
-            client = Client.builder().endpoints(config.endpoints()).connectTimeout(requestTimeout).build();
+            client = newClient();
         }
         boolean ok = sync(true);
         workers.start("hsdo-etcd-registry-" + name(), () -> loop(ok));
@@ -124,12 +124,36 @@ public final class EtcdRegistrySource implements Source {
                     ok = watchEnded ? sync(false) : check();
                 } else {
                     if (workers.awaitClose(retryInitial)) return;
+                    reconnect();
                     ok = sync(false);
                 }
             }
         } catch (InterruptedException e) {
             // closed
         }
+    }
+
+    /**
+     * Replaces the client by a new one: the old one's gRPC channel waits out its own reconnect backoff
+     * (growing to minutes) before it tries etcd again, a new channel connects at once.
+     */
+    private void reconnect() {
+        Client old;
+        Watch.Watcher w;
+        synchronized (lock) {
+            if (closed) return;
+            old = client;
+            w = watcher;
+            watcher = null;
+            watchGeneration++;
+            client = newClient();
+        }
+        if (w != null) w.close();
+        old.close();
+    }
+
+    private Client newClient() {
+        return Client.builder().endpoints(config.endpoints()).connectTimeout(requestTimeout).build();
     }
 
     /** Reads the whole prefix and watches from the revision after it; reports and returns false on failure. */

@@ -223,19 +223,21 @@ class ConsulSourcePlaybackTest {
         assertThat(seen).hasSize(reported);
     }
 
-    /** A source with the production retry delays (1 s, backing off only on 429). */
-    private ConsulSource startWithDefaultRetries(String service, Duration wait) {
-        source = new ConsulSource(config(List.of(service), null, null, null, wait), clock);
+    /**
+     * Consul serving N1 in service web at {@code index}, and a source with the production retry delays (1 s,
+     * backing off only on 429) blocked on it.
+     */
+    private void watchingWebAt(long index) {
+        consul = ConsulPlayback.start();
+        consul.set("web", index, N1);
+        source = new ConsulSource(config(List.of("web"), null, null, null, Duration.ofMinutes(5)), clock);
         source.start(seen::add);
-        return source;
+        awaitBlockedOn("web", index);
     }
 
     @Test
     void afterConsulRestartsWithItsIndexResetTheNextChangeIsSeenWithinTwoSeconds() {
-        consul = ConsulPlayback.start();
-        consul.set("web", 46, N1);
-        startWithDefaultRetries("web", Duration.ofMinutes(5));
-        awaitBlockedOn("web", 46);
+        watchingWebAt(46);
 
         // Consul restarts from scratch: the blocked query drops, its index starts again at 3.
         int before = consul.requests("web").size();
@@ -257,10 +259,7 @@ class ConsulSourcePlaybackTest {
 
     @Test
     void afterAnOutageTheChangedCatalogueIsFollowedWithinTwoSecondsOfConsulAnswering() {
-        consul = ConsulPlayback.start();
-        consul.set("web", 10, N1);
-        startWithDefaultRetries("web", Duration.ofMinutes(5));
-        awaitBlockedOn("web", 10);
+        watchingWebAt(10);
 
         consul.stop();
         // An outage long enough for a doubling backoff (1, 2, 4 s...) to stretch well past 2 s; the source
@@ -281,10 +280,7 @@ class ConsulSourcePlaybackTest {
 
     @Test
     void onlyTooManyRequestsBacksOffOtherErrorsAreRetriedEverySecond() {
-        consul = ConsulPlayback.start();
-        consul.set("web", 10, N1);
-        startWithDefaultRetries("web", Duration.ofMinutes(5));
-        awaitBlockedOn("web", 10);
+        watchingWebAt(10);
 
         consul.fault(500, "No cluster leader");
         await().atMost(BOUND).until(() -> source.current().state() == SourceSnapshot.State.FAILING);
