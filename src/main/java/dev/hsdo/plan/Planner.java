@@ -39,7 +39,8 @@ public final class Planner {
     public static Plan plan(PlanInput in) {
         List<BackendPlan> backends = new ArrayList<>();
         for (BackendConfig be : in.config().backends()) backends.add(planBackend(be, in));
-        Plan next = Plan.of(in.previous().generation() + 1, backends).withEpoch(in.previous().epoch());
+        // Built in the previous plan's epoch at once: withEpoch would compute the digest a second time.
+        Plan next = new Plan(in.previous().generation() + 1, null, backends, in.previous().epoch());
         PlanCheck.check(next, in.config());
         return next.sameContent(in.previous()) ? in.previous() : next;
     }
