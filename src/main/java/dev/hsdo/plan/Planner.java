@@ -57,7 +57,7 @@ public final class Planner {
             for (Endpoint e : snap.endpoints())
                 if (be.select() == null || be.select().matches(e.meta())) endpoints.putIfAbsent(e.identity(), e);
         }
-        Map<String, ServerPlan> before = new HashMap<>();
+        Map<String, ServerPlan> before = new HashMap<>(prevServers.size() * 2);
         for (ServerPlan old : prevServers) before.put(old.identity(), old);
 
         // The guard holds back the removal of serving servers, nothing else: those stay as they were.
@@ -78,11 +78,14 @@ public final class Planner {
         boolean wasServing = serving > 0;
         // Slots are placed in identity order; dynamic servers are sorted by id in the BackendPlan anyway.
         Map<String, ServerPlan> servers = be.slots() != null ? new TreeMap<>() : new HashMap<>(endpoints.size() * 2);
-        for (Endpoint e : endpoints.values()) {
+        for (Map.Entry<String, Endpoint> entry : endpoints.entrySet()) {
+            // The map's key, not e.identity(): that builds a new string (and hashes it again) on every call.
+            String identity = entry.getKey();
+            Endpoint e = entry.getValue();
             Integer metaWeight = MetaOptions.weight(e.meta());
             int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
-            ServerPlan old = before.get(e.identity());
-            int id = be.slots() != null ? 1 : ids.get(e.identity());
+            ServerPlan old = before.get(identity);
+            int id = be.slots() != null ? 1 : ids.get(identity);
             ServerOptions serverOptions = MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta());
             ServerPlan fresh;
             if (old != null && old.id() == id && unchanged(old, e, weight, serverOptions)) {
@@ -90,11 +93,11 @@ public final class Planner {
                 fresh = old;
             } else {
                 // An incumbent keeps its name as well as its id (no re-deriving it).
-                String name = old != null && old.id() == id ? old.name() : ServerNames.of(e.identity());
-                fresh = new ServerPlan(name, id, e.identity(), e.address(), e.port(), weight, ServerState.READY, e.zone(),
+                String name = old != null && old.id() == id ? old.name() : ServerNames.of(identity);
+                fresh = new ServerPlan(name, id, identity, e.address(), e.port(), weight, ServerState.READY, e.zone(),
                         serverOptions, null);
             }
-            servers.put(e.identity(), SlowStart.apply(fresh, old, wasServing, be.slowStart(), in.now()));
+            servers.put(identity, SlowStart.apply(fresh, old, wasServing, be.slowStart(), in.now()));
         }
         for (ServerPlan old : prevServers) {
             if (servers.containsKey(old.identity())) continue;
@@ -130,7 +133,7 @@ public final class Planner {
      * as do serving servers whose removal the guard holds back; newcomers take free natural ids.
      */
     private static Map<String, Integer> ids(Set<String> present, Map<String, ServerPlan> before, List<ServerPlan> heldServers) {
-        Map<String, Integer> kept = new HashMap<>();
+        Map<String, Integer> kept = new HashMap<>(present.size() * 2);
         for (String identity : present) {
             ServerPlan old = before.get(identity);
             if (old != null && isDynamic(old)) kept.put(identity, old.id());
@@ -141,7 +144,8 @@ public final class Planner {
 
     /** Whether {@code s} was planned as a dynamic server (not in a template slot), so its id is an identity id. */
     private static boolean isDynamic(ServerPlan s) {
-        return s.id() <= ServerIds.MAX_ID && s.name().equals(ServerNames.of(s.identity()));
+        // Most identities are valid names and name themselves: a string comparison, no pattern match.
+        return s.id() <= ServerIds.MAX_ID && (s.name().equals(s.identity()) || s.name().equals(ServerNames.of(s.identity())));
     }
 
     /**
