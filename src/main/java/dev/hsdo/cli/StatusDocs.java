@@ -40,6 +40,7 @@ final class StatusDocs {
         Map<String, Object> sources = new LinkedHashMap<>();
         for (SourceSnapshot s : controller.snapshots().values()) {
             Map<String, Object> sd = new LinkedHashMap<>();
+            sd.put("state", s.state().word());
             sd.put("healthy", s.healthy());
             sd.put("error", s.error());
             sd.put("endpoints", s.endpoints().size());

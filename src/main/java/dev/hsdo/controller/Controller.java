@@ -15,17 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Sources → planner → store. Plans on every source change and every reconcile interval (so drains end on
- * time), and publishes only when the plan's content changed, with a generation compare-and-set so that a
+ * time) unless no input changed since the last plan (then the tick costs nothing), and publishes only when
+ * the plan's content changed, with a generation compare-and-set so that a
  * writer that fell behind can never overwrite a newer plan.
  *
  * <p>With a {@link LeaderElection}, only the leader runs the sources, plans and publishes, so the fleet
@@ -49,6 +52,8 @@ public final class Controller implements AutoCloseable {
     private final Clock clock;
     private final ControllerMetrics metrics;
     private final Map<String, SourceSnapshot> snapshots = new ConcurrentHashMap<>();
+    // bumped after every change of snapshots, so that an unchanged tick is recognised without comparing them
+    private final AtomicLong snapshotChanges = new AtomicLong();
     private final Object planLock = new Object();
     // guarded by planLock: the last plan published or read, and the backends released from the guard
     private Plan current = Plan.empty();
@@ -61,6 +66,11 @@ public final class Controller implements AutoCloseable {
     private final LeaderElection election;
     // guarded by planLock: whether the last round ran as leader
     private boolean leading;
+    // guarded by planLock: the inputs of the last plan that took effect (null: plan on the next round), and
+    // when that plan could change with time alone (null: never)
+    private Plan plannedFrom;
+    private long plannedAtChange = -1;
+    private Instant plannedDue;
 
     /** A controller that always publishes: the only one on its store. */
     public Controller(HsdoConfig config, List<Source> sources, PlanStore store, Clock clock, ControllerMetrics metrics) {
@@ -140,18 +150,31 @@ public final class Controller implements AutoCloseable {
                 if (!leader) return current;
                 startSources();
             }
-            Plan next = Planner.plan(new PlanInput(current, snapshots, config, clock.instant(), overrides));
+            Instant now = clock.instant();
+            long change = snapshotChanges.get();
+            // Nothing to do on a tick where no input changed: same plan, same snapshots, no override, and no
+            // drain deadline or slow-start step due.
+            // A store that lost the plan in force (wiped) gets it again even when nothing else changed.
+            boolean lost = current.generation() > 0 && current != stored && !current.equals(stored);
+            if (!lost && current == plannedFrom && change == plannedAtChange && overrides.isEmpty()
+                    && (plannedDue == null || now.isBefore(plannedDue))) return current;
+            Plan next = Planner.plan(new PlanInput(current, snapshots, config, now, overrides));
+            metrics.planned();
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
-            boolean lost = current.generation() > 0 && !current.equals(stored);
-            if (next == current && !lost) return current;
-            publish(lost && next == current ? Plan.of(current.generation() + 1, current.backends()) : next, fence, lost);
+            if (next == current && !lost) {
+                planned(next, change);
+                return current;
+            }
+            if (publish(lost && next == current ? Plan.of(current.generation() + 1, current.backends()) : next, fence, lost))
+                planned(current, change);
             return current;
         }
     }
 
-    // Called under planLock: publishes {@code next} in place of what the store holds, fenced by {@code fence}.
-    private void publish(Plan next, Fence fence, boolean lost) {
+    // Called under planLock: publishes {@code next} in place of what the store holds, fenced by {@code fence};
+    // returns whether the store took it.
+    private boolean publish(Plan next, Fence fence, boolean lost) {
         // Over a store that lost the plan in force: the store starts a new epoch if it is empty.
         Plan plan = next.withEpoch(stored == null ? current.epoch() : stored.epoch());
         try {
@@ -167,6 +190,7 @@ public final class Controller implements AutoCloseable {
             stored = published;
             lastError = null;
             metrics.published(published);
+            return true;
         } catch (StoreException.Fenced e) {
             // Not a race to retry: this controller no longer holds the lease. It steps down; the election
             // decides whether it leads again.
@@ -176,6 +200,7 @@ public final class Controller implements AutoCloseable {
             leading = false;
             stopSources();
             if (election != null) election.lost(fence);
+            return false;
         } catch (StoreException.Conflict e) {
             // Someone else wrote, or the store was wiped: start again from what is stored.
             lastError = e.getMessage();
@@ -186,9 +211,11 @@ public final class Controller implements AutoCloseable {
                 lastError = re.getMessage();
             }
             wake();
+            return false;
         } catch (StoreException e) {
             lastError = e.getMessage();
             log.warn("cannot publish plan {}: {}", plan.generation(), e.getMessage());
+            return false;
         }
     }
 
@@ -202,6 +229,14 @@ public final class Controller implements AutoCloseable {
         if (stored != null && !current.supersedes(stored)) current = stored;
     }
 
+    // Called under planLock: records the inputs of a plan that took effect (a failed publish records nothing,
+    // so the next round tries again).
+    private void planned(Plan plan, long change) {
+        plannedFrom = plan;
+        plannedAtChange = change;
+        plannedDue = Planner.nextDue(plan);
+    }
+
     // Called under planLock. Each source reports its first snapshot before start returns.
     private void startSources() {
         if (running != null) return;
@@ -211,6 +246,7 @@ public final class Controller implements AutoCloseable {
             // A late report from sources stopped since must not come back as a current snapshot.
             if (running != started) return;
             SourceSnapshot old = snapshots.put(snap.source(), snap);
+            snapshotChanges.incrementAndGet();
             metrics.source(snap, old);
             wake();
         });
@@ -223,6 +259,7 @@ public final class Controller implements AutoCloseable {
         running = null;
         for (Source s : stopping) s.close();
         snapshots.clear();
+        snapshotChanges.incrementAndGet();
     }
 
     /** The plan in force. */

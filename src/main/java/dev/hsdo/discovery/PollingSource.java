@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * A source for APIs that cannot be watched, only asked: it reads every {@code interval}. A failed read
- * keeps the last good endpoints, reports the error, and is retried after a backoff that doubles from
- * {@code retryInitial} up to {@code retryMax}, so that an API that throttles is asked less, not more.
+ * keeps the last good endpoints, reports the error, and is retried after {@code retryInitial}, so that the
+ * source follows the API within about that much of it answering again. Only a read the API refused as
+ * throttled ({@link Reader#slowDown}) backs off, doubling from {@code retryInitial} up to {@code retryMax},
+ * so that an API that throttles is asked less, not more.
  */
 public final class PollingSource implements Source {
     private static final Logger log = LoggerFactory.getLogger(PollingSource.class);
@@ -26,6 +28,11 @@ public final class PollingSource implements Source {
          * @throws Exception with a message fit for the status page when the read fails as a whole
          */
         Parsed read() throws Exception;
+
+        /** Whether {@code failure} (thrown by {@link #read}) asks to be asked less often, as throttling does. */
+        default boolean slowDown(Exception failure) {
+            return false;
+        }
 
         /** Releases clients and connections. */
         @Override
@@ -70,8 +77,8 @@ public final class PollingSource implements Source {
             if (closed) throw new IllegalStateException("source " + name + " is closed");
             publisher.listener(listener);
         }
-        boolean ok = readOnce(true);
-        workers.start("hsdo-poll-" + name, () -> loop(ok));
+        Outcome first = readOnce(true);
+        workers.start("hsdo-poll-" + name, () -> loop(first));
     }
 
     @Override
@@ -88,40 +95,46 @@ public final class PollingSource implements Source {
         reader.close();
     }
 
-    private void loop(boolean lastOk) {
-        Backoff backoff = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
-        boolean ok = lastOk;
+    private enum Outcome { OK, FAILED, SLOW_DOWN }
+
+    private void loop(Outcome first) {
+        Backoff slowDown = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
+        Outcome last = first;
         try {
-            while (!workers.awaitClose(ok ? interval : backoff.nextDelay())) {
-                ok = readOnce(false);
-                if (ok) backoff.started();
+            while (!workers.awaitClose(switch (last) {
+                case OK -> interval;
+                case FAILED -> retryInitial;
+                case SLOW_DOWN -> slowDown.nextDelay();
+            })) {
+                last = readOnce(false);
+                if (last == Outcome.OK) slowDown.started();
             }
         } catch (InterruptedException e) {
             // closed
         }
     }
 
-    /** Reads and publishes; returns whether the read succeeded. */
-    private boolean readOnce(boolean first) {
+    /** Reads and publishes; returns how the read went. */
+    private Outcome readOnce(boolean first) {
         SourceSnapshot next;
-        boolean ok;
+        Outcome outcome;
         try {
             Parsed p = reader.read();
             next = SourceSnapshot.ok(name, p.endpoints(), p.rejected(), clock.instant());
-            ok = true;
+            outcome = Outcome.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Outcome.FAILED;
         } catch (Exception e) {
             String message = e.getMessage() != null ? e.getMessage() : e.toString();
             log.debug("source {}: read failed", name, e);
             next = publisher.current().failed(message);
-            ok = false;
+            outcome = reader.slowDown(e) ? Outcome.SLOW_DOWN : Outcome.FAILED;
         }
         synchronized (lock) {
             // Nothing is reported after close().
             if (!closed) publisher.publish(next, first);
         }
-        return ok;
+        return outcome;
     }
 }

@@ -32,7 +32,7 @@ public final class SnapshotPublisher {
      * @param subject what the source reads (a path, a DNS name), for log lines
      */
     public SnapshotPublisher(String source, String subject) {
-        this(source, subject, new SourceSnapshot(source, List.of(), subject + ": not read yet", List.of(), null));
+        this(source, subject, SourceSnapshot.neverRead(source, subject + ": not read yet"));
     }
 
     /**
@@ -67,7 +67,7 @@ public final class SnapshotPublisher {
      */
     public void publish(SourceSnapshot next, boolean always) {
         SourceSnapshot previous = current;
-        boolean changed = always || !previous.endpoints().equals(next.endpoints())
+        boolean changed = always || previous.state() != next.state() || !previous.endpoints().equals(next.endpoints())
                 || !Objects.equals(previous.error(), next.error()) || !previous.rejected().equals(next.rejected());
         current = next;
         logOnce(next);

@@ -3,10 +3,13 @@ package dev.hsdo.model;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Everything every HAProxy of the fleet should route to, published whole.
@@ -71,28 +74,52 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
     /** The canonical text the digest is computed from: one line per backend and per server. */
     public static String canonical(List<BackendPlan> backends) {
         StringBuilder b = new StringBuilder();
-        for (BackendPlan be : backends) {
-            b.append("backend ").append(be.name());
-            if (be.heldBack() != null) b.append(" held-back ").append(be.heldBack().replace('\n', ' '));
-            b.append('\n');
-            for (ServerPlan s : be.servers()) {
-                ServerOptions o = s.options();
-                b.append("  server ").append(s.name()).append(' ').append(s.id()).append(' ').append(s.identity())
-                        .append(' ').append(s.address()).append(' ').append(s.port()).append(' ').append(s.weight())
-                        .append(' ').append(s.state().word()).append(' ').append(s.zone())
-                        .append(' ').append(s.drainUntil()).append(' ').append(o);
-                // Only ramping servers carry this, so plans without slow start keep their digests.
-                if (s.rampSince() != null) b.append(" ramp-since ").append(s.rampSince());
-                b.append('\n');
-            }
-        }
+        canonical(backends, b::append);
         return b.toString();
     }
+
+    /** Writes the canonical text into {@code out}, one line per backend and per server. */
+    private static void canonical(List<BackendPlan> backends, java.util.function.Consumer<String> out) {
+        for (BackendPlan be : backends) {
+            out.accept(header(be));
+            for (ServerPlan s : be.servers()) out.accept(line(s));
+        }
+    }
+
+    /** The canonical line of one backend. */
+    private static String header(BackendPlan be) {
+        StringBuilder b = new StringBuilder("backend ").append(be.name());
+        if (be.heldBack() != null) b.append(" held-back ").append(be.heldBack().replace('\n', ' '));
+        return b.append('\n').toString();
+    }
+
+    /** The canonical line of one server. */
+    private static String line(ServerPlan s) {
+        ServerOptions o = s.options();
+        StringBuilder b = new StringBuilder(256);
+        b.append("  server ").append(s.name()).append(' ').append(s.id()).append(' ').append(s.identity())
+                .append(' ').append(s.address()).append(' ').append(s.port()).append(' ').append(s.weight())
+                .append(' ').append(s.state().word()).append(' ').append(s.zone())
+                .append(' ').append(s.drainUntil()).append(' ').append(o);
+        // Only ramping servers carry this, so plans without slow start keep their digests.
+        if (s.rampSince() != null) b.append(" ramp-since ").append(s.rampSince());
+        return b.append('\n').toString();
+    }
+
+    // The encoded canonical line of each server in a plan still in use: the planner reuses the servers that did
+    // not change, so the digest of a plan that differs by one server encodes one line, not all of them.
+    private static final Map<ServerPlan, byte[]> LINES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private static String digestOf(List<BackendPlan> backends) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(canonical(backends).getBytes(StandardCharsets.UTF_8)));
+            // Line by line: the same bytes as digesting canonical(backends) at once.
+            for (BackendPlan be : backends) {
+                md.update(header(be).getBytes(StandardCharsets.UTF_8));
+                for (ServerPlan s : be.servers())
+                    md.update(LINES.computeIfAbsent(s, k -> line(k).getBytes(StandardCharsets.UTF_8)));
+            }
+            return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

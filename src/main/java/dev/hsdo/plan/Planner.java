@@ -14,13 +14,21 @@ import dev.hsdo.model.SourceSnapshot;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The pure function (previous plan, snapshots, config, now) → plan. No I/O, no wall clock: the same
  * input gives the same plan, byte for byte, whatever order the sources listed their endpoints in.
+ *
+ * <p>Per backend: a source never read leaves the backend as it was ({@link #frozen}); servers of the
+ * previous plan keep their ids; the mass-removal guard holds back only the removal of serving servers
+ * (additions, weight changes and the end of expired drains still go through).
  */
 public final class Planner {
     private Planner() {}
@@ -31,7 +39,8 @@ public final class Planner {
     public static Plan plan(PlanInput in) {
         List<BackendPlan> backends = new ArrayList<>();
         for (BackendConfig be : in.config().backends()) backends.add(planBackend(be, in));
-        Plan next = Plan.of(in.previous().generation() + 1, backends).withEpoch(in.previous().epoch());
+        // Built in the previous plan's epoch at once: withEpoch would compute the digest a second time.
+        Plan next = new Plan(in.previous().generation() + 1, null, backends, in.previous().epoch());
         PlanCheck.check(next, in.config());
         return next.sameContent(in.previous()) ? in.previous() : next;
     }
@@ -39,50 +48,133 @@ public final class Planner {
     private static BackendPlan planBackend(BackendConfig be, PlanInput in) {
         BackendPlan previous = in.previous().backend(be.name());
         List<ServerPlan> prevServers = previous == null ? List.of() : previous.servers();
-        Map<String, Endpoint> endpoints = new TreeMap<>();
+        Map<String, Endpoint> endpoints = new HashMap<>();
         for (String source : be.sources()) {
             SourceSnapshot snap = in.snapshots().get(source);
-            // A source that has not reported yet says nothing: keep what the backend had.
-            if (snap == null) return previous != null ? previous : new BackendPlan(be.name(), List.of(), null);
+            // A source that has not reported, or has never been read, says nothing about the servers: its
+            // empty list is not "no servers". The backend stays as it was (only expired drains end).
+            if (snap == null || !snap.everRead()) return frozen(be.name(), previous, in.now());
             for (Endpoint e : snap.endpoints())
                 if (be.select() == null || be.select().matches(e.meta())) endpoints.putIfAbsent(e.identity(), e);
         }
-        Map<String, Integer> ids = ServerIds.assign(endpoints.keySet());
-        ServerOptions options = options(be);
-        Map<String, ServerPlan> before = new TreeMap<>();
+        Map<String, ServerPlan> before = new HashMap<>(prevServers.size() * 2);
         for (ServerPlan old : prevServers) before.put(old.identity(), old);
-        boolean wasServing = prevServers.stream().anyMatch(s -> s.state() == ServerState.READY);
-        Map<String, ServerPlan> servers = new TreeMap<>();
-        for (Endpoint e : endpoints.values()) {
+
+        // The guard holds back the removal of serving servers, nothing else: those stay as they were.
+        int serving = 0;
+        List<ServerPlan> removedServing = new ArrayList<>();
+        for (ServerPlan old : prevServers) {
+            if (old.state() != ServerState.READY) continue;
+            serving++;
+            if (!endpoints.containsKey(old.identity())) removedServing.add(old);
+        }
+        String held = Guard.check(be.name(), serving, removedServing.stream().map(ServerPlan::name).toList(),
+                in.config().guard().maxRemovalFraction());
+        if (held != null && in.guardOverrides().contains(be.name())) held = null;
+
+        Map<String, Integer> ids = be.slots() != null ? Map.of() : ids(endpoints.keySet(), before, held != null ? removedServing : List.of());
+        Set<Integer> idsTaken = new HashSet<>(ids.values());
+        ServerOptions options = options(be);
+        boolean wasServing = serving > 0;
+        // Slots are placed in identity order; dynamic servers are sorted by id in the BackendPlan anyway.
+        Map<String, ServerPlan> servers = be.slots() != null ? new TreeMap<>() : new HashMap<>(endpoints.size() * 2);
+        for (Map.Entry<String, Endpoint> entry : endpoints.entrySet()) {
+            // The map's key, not e.identity(): that builds a new string (and hashes it again) on every call.
+            String identity = entry.getKey();
+            Endpoint e = entry.getValue();
             Integer metaWeight = MetaOptions.weight(e.meta());
             int weight = e.weight() != null ? e.weight() : metaWeight != null ? metaWeight : be.serverDefaults().weight();
-            ServerPlan fresh = new ServerPlan(ServerNames.of(e.identity()), ids.get(e.identity()), e.identity(),
-                    e.address(), e.port(), weight, ServerState.READY, e.zone(),
-                    MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta()), null);
-            servers.put(e.identity(), SlowStart.apply(fresh, before.get(e.identity()), wasServing, be.slowStart(), in.now()));
+            ServerPlan old = before.get(identity);
+            int id = be.slots() != null ? 1 : ids.get(identity);
+            ServerOptions serverOptions = MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta());
+            ServerPlan fresh;
+            if (old != null && old.id() == id && unchanged(old, e, weight, serverOptions)) {
+                // An incumbent that did not change is reused as it is: no name, no validation, no garbage.
+                fresh = old;
+            } else {
+                // An incumbent keeps its name as well as its id (no re-deriving it).
+                String name = old != null && old.id() == id ? old.name() : ServerNames.of(identity);
+                fresh = new ServerPlan(name, id, identity, e.address(), e.port(), weight, ServerState.READY, e.zone(),
+                        serverOptions, null);
+            }
+            servers.put(identity, SlowStart.apply(fresh, old, wasServing, be.slowStart(), in.now()));
         }
-        int serving = 0;
-        List<String> removed = new ArrayList<>();
         for (ServerPlan old : prevServers) {
-            if (old.state() == ServerState.READY) serving++;
             if (servers.containsKey(old.identity())) continue;
-            if (old.state() == ServerState.READY) removed.add(old.name());
+            if (held != null && old.state() == ServerState.READY) {
+                servers.put(old.identity(), old);
+                continue;
+            }
             ServerPlan leaving = leaving(old, in.now(), in.config().drainPeriod());
-            // A leaving server whose id a present endpoint now owns goes at once: present endpoints'
-            // ids depend only on the present set, so that every instance agrees. (A slot keeps its server
-            // until the drain ends: slots are placed after this.)
-            if (leaving != null && (be.slots() != null || !ids.containsValue(leaving.id())))
+            // A leaving server whose id a newcomer now owns goes at once: a newcomer takes its natural id when
+            // free of serving servers, so that instances agree. (A slot keeps its server until the drain
+            // ends: slots are placed after this.)
+            if (leaving != null && (be.slots() != null || !idsTaken.contains(leaving.id())))
                 servers.put(old.identity(), leaving);
-        }
-        String held = Guard.check(be.name(), serving, removed, in.config().guard().maxRemovalFraction());
-        if (held != null && !in.guardOverrides().contains(be.name())) {
-            return new BackendPlan(be.name(), previous.servers(), held);
         }
         if (be.slots() != null) {
             Slots.Placement placed = Slots.place(servers, prevServers, be.slots());
-            return new BackendPlan(be.name(), placed.servers(), placed.problem(be.slots().count()));
+            String overflow = placed.problem(be.slots().count());
+            String problem = held == null ? overflow : overflow == null ? held : held + "; " + overflow;
+            return new BackendPlan(be.name(), placed.servers(), problem);
         }
-        return new BackendPlan(be.name(), List.copyOf(servers.values()), null);
+        return new BackendPlan(be.name(), List.copyOf(servers.values()), held);
+    }
+
+    /** Whether {@code old}, a serving server at full weight, is what endpoint {@code e} would make of it now. */
+    private static boolean unchanged(ServerPlan old, Endpoint e, int weight, ServerOptions options) {
+        return old.state() == ServerState.READY && old.rampSince() == null && old.drainUntil() == null
+                && old.weight() == weight && old.port() == e.port() && old.address().equals(e.address())
+                && Objects.equals(old.zone(), e.zone()) && old.options().equals(options);
+    }
+
+    /**
+     * Server ids: present servers of the previous plan keep theirs (a changed id would cut a serving server),
+     * as do serving servers whose removal the guard holds back; newcomers take free natural ids.
+     */
+    private static Map<String, Integer> ids(Set<String> present, Map<String, ServerPlan> before, List<ServerPlan> heldServers) {
+        Map<String, Integer> kept = new HashMap<>(present.size() * 2);
+        for (String identity : present) {
+            ServerPlan old = before.get(identity);
+            if (old != null && isDynamic(old)) kept.put(identity, old.id());
+        }
+        for (ServerPlan h : heldServers) kept.put(h.identity(), h.id());
+        return ServerIds.assign(present, kept);
+    }
+
+    /** Whether {@code s} was planned as a dynamic server (not in a template slot), so its id is an identity id. */
+    private static boolean isDynamic(ServerPlan s) {
+        // Most identities are valid names and name themselves: a string comparison, no pattern match.
+        return s.id() <= ServerIds.MAX_ID && (s.name().equals(s.identity()) || s.name().equals(ServerNames.of(s.identity())));
+    }
+
+    /**
+     * The backend as it was while one of its sources was never read: nothing is added, changed or removed,
+     * except that drains whose deadline passed end (their removal was decided by a good read before, and a
+     * drain that never ended would keep a leaving server in HAProxy for as long as the source stays unread).
+     */
+    private static BackendPlan frozen(String name, BackendPlan previous, Instant now) {
+        if (previous == null) return new BackendPlan(name, List.of(), null);
+        List<ServerPlan> kept = previous.servers().stream()
+                .filter(s -> s.state() != ServerState.DRAIN || s.drainUntil() == null || now.isBefore(s.drainUntil()))
+                .toList();
+        return kept.size() == previous.servers().size() ? previous : new BackendPlan(name, kept, previous.heldBack());
+    }
+
+    /**
+     * The earliest time at which planning {@code plan} again with the same snapshots could give another plan:
+     * the first drain deadline, or {@link Instant#MIN} while a server ramps up (its weight steps with time);
+     * null when only a change of input can change it. Lets the controller skip unchanged ticks.
+     */
+    public static Instant nextDue(Plan plan) {
+        Instant due = null;
+        for (BackendPlan b : plan.backends()) {
+            for (ServerPlan s : b.servers()) {
+                if (s.rampSince() != null) return Instant.MIN;
+                if (s.drainUntil() != null && (due == null || s.drainUntil().isBefore(due))) due = s.drainUntil();
+            }
+        }
+        return due;
     }
 
     /** What becomes of a server that left its source: drained until its deadline, then gone (null). */

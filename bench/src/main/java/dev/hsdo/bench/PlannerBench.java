@@ -16,7 +16,20 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import dev.hsdo.controller.Controller;
+import dev.hsdo.controller.ControllerMetrics;
+import dev.hsdo.discovery.Source;
+import dev.hsdo.store.StoreException;
+import dev.hsdo.store.file.FilePlanStore;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +40,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The planner on a large backend: the first plan from nothing, a re-plan after one endpoint was replaced
- * (one leaves and drains, one joins), a re-plan with nothing changed (every reconcile tick), and the id
- * assignment alone.
+ * (one leaves and drains, one joins), a re-plan after one endpoint's weight changed, a re-plan with nothing
+ * changed (what every reconcile tick cost before the controller skipped such ticks), the controller's tick
+ * with nothing changed (what it costs now), and the id assignment alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +57,11 @@ public class PlannerBench {
     private Map<String, SourceSnapshot> all;
     private Map<String, SourceSnapshot> oneReplaced;
     private Plan previous;
+    private Map<String, SourceSnapshot> oneReweighted;
     private List<String> identities;
+    private Path storeDir;
+    private FilePlanStore store;
+    private Controller controller;
 
     @Setup
     public void setUp() {
@@ -52,6 +70,10 @@ public class PlannerBench {
         for (int i = 0; i < endpoints; i++) eps.add(Endpoint.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 8080));
         List<Endpoint> replaced = new ArrayList<>(eps);
         replaced.set(endpoints / 2, Endpoint.of("192.168.0.1", 9090));
+        List<Endpoint> reweighted = new ArrayList<>(eps);
+        Endpoint e = eps.get(endpoints / 3);
+        reweighted.set(endpoints / 3, new Endpoint(e.name(), e.address(), e.port(), 50, e.zone(), e.meta()));
+        oneReweighted = snapshot(reweighted);
         all = snapshot(eps);
         oneReplaced = snapshot(replaced);
         previous = Planner.plan(new PlanInput(Plan.empty(), all, config, NOW, Set.of()));
@@ -61,6 +83,51 @@ public class PlannerBench {
         if (next.generation() != previous.generation() + 1 || next.backend(BenchConfigs.BACKEND).servers().size() != endpoints + 1)
             throw new IllegalStateException("setup: replacing one endpoint should add one and drain one");
         identities = eps.stream().map(Endpoint::identity).toList();
+        try {
+            storeDir = Files.createTempDirectory("hsdo-planner-bench");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        store = new FilePlanStore(storeDir.resolve("plan.json"), Duration.ofHours(1));
+        SourceSnapshot snap = all.get(BenchConfigs.SOURCE);
+        controller = new Controller(config, List.of(new Unchanging(snap)), store, Clock.fixed(NOW, ZoneOffset.UTC),
+                ControllerMetrics.none());
+        try {
+            controller.start();
+        } catch (StoreException ex) {
+            throw new IllegalStateException("setup: " + ex.getMessage(), ex);
+        }
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        controller.close();
+        store.close();
+        try (var files = Files.walk(storeDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** A source that reports one snapshot and never changes. */
+    private record Unchanging(SourceSnapshot snapshot) implements Source {
+        @Override
+        public String name() {
+            return snapshot.source();
+        }
+
+        @Override
+        public void start(Consumer<SourceSnapshot> listener) {
+            listener.accept(snapshot);
+        }
+
+        @Override
+        public SourceSnapshot current() {
+            return snapshot;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static Map<String, SourceSnapshot> snapshot(List<Endpoint> eps) {
@@ -75,6 +142,16 @@ public class PlannerBench {
     @Benchmark
     public Plan replanOneEndpointReplaced() {
         return Planner.plan(new PlanInput(previous, oneReplaced, config, NOW.plusSeconds(1), Set.of()));
+    }
+
+    @Benchmark
+    public Plan replanOneEndpointReweighted() {
+        return Planner.plan(new PlanInput(previous, oneReweighted, config, NOW.plusSeconds(1), Set.of()));
+    }
+
+    @Benchmark
+    public Plan controllerTickNothingChanged() {
+        return controller.planOnce();
     }
 
     @Benchmark

@@ -34,6 +34,11 @@ final class AsgReader implements PollingSource.Reader {
     }
 
     @Override
+    public boolean slowDown(Exception failure) {
+        return AwsClients.throttled(failure);
+    }
+
+    @Override
     public Parsed read() throws IOException {
         if (autoScaling == null) {
             try {

@@ -4,6 +4,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -44,6 +45,11 @@ final class AwsClients {
 
     private static ClientOverrideConfiguration override() {
         return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).apiCallTimeout(CALL).build();
+    }
+
+    /** Whether {@code failure} (as {@link #describe} wraps it) is AWS throttling: then the source backs off. */
+    static boolean throttled(Exception failure) {
+        return failure.getCause() instanceof SdkServiceException e && e.isThrottlingException();
     }
 
     /**

@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * The AWS sources. AWS offers no watch, so both poll every {@code interval}; a failed poll is retried
- * after 1 s, backing off to the interval. Credentials come from the SDK's default chain (environment,
+ * every 1 s, and only throttling backs off, doubling up to the interval. Credentials come from the SDK's default chain (environment,
  * profile, web identity, container or instance role) unless given.
  */
 public final class AwsSources {

@@ -31,6 +31,11 @@ final class Ec2TagsReader implements PollingSource.Reader {
     }
 
     @Override
+    public boolean slowDown(Exception failure) {
+        return AwsClients.throttled(failure);
+    }
+
+    @Override
     public Parsed read() throws IOException {
         if (ec2 == null) {
             try {

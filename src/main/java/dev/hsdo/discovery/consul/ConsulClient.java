@@ -37,6 +37,13 @@ final class ConsulClient implements AutoCloseable {
     record Answer(long index, String body) {
     }
 
+    /** Consul (or a proxy before it) answered HTTP 429: it asks to be asked less often. */
+    static final class SlowDown extends IOException {
+        SlowDown(String message) {
+            super(message);
+        }
+    }
+
     private final URI base;
     private final String datacenter;
     private final String token;
@@ -62,7 +69,7 @@ final class ConsulClient implements AutoCloseable {
      * Asks for the instances of {@code service}. With {@code index > 0} this is a blocking query: Consul
      * answers when its index passes {@code index}, or after about {@code wait} with the same index.
      *
-     * @throws IOException on a failed connection, a timeout or a status other than 200
+     * @throws IOException on a failed connection, a timeout or a status other than 200; {@link SlowDown} on 429
      */
     Answer health(String service, long index, Duration wait) throws IOException, InterruptedException {
         StringBuilder url = new StringBuilder(base.toString()).append("/v1/health/service/")
@@ -77,6 +84,8 @@ final class ConsulClient implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET();
         if (token != null) request.header("X-Consul-Token", token);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() == 429)
+            throw new SlowDown("HTTP 429 (too many requests) from " + base + " for service " + service + ": " + firstLine(response.body()));
         if (response.statusCode() != 200)
             throw new IOException("HTTP " + response.statusCode() + " from " + base + " for service " + service + ": "
                     + firstLine(response.body()));

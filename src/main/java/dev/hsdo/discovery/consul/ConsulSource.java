@@ -31,8 +31,12 @@ import java.util.function.Consumer;
  * changes, so changes arrive within milliseconds without polling.
  *
  * <p>A failed query (Consul unreachable, an error status, an answer that does not parse) keeps that
- * service's last good instances, reports the error, and is retried after a backoff that doubles from
- * {@code retryInitial} to {@code retryMax}; the first good answer clears the error. Queries of one service
+ * service's last good instances, reports the error, and is retried every {@code retry} (1 s), so that the
+ * source follows Consul within about a second of it answering again; only an HTTP 429 ("too many
+ * requests") backs off, doubling up to {@code retryMax}. The query after any error is a fresh, non-blocking
+ * one (no index, no wait): a Consul that restarted has its index reset, and a blocking query with the old
+ * index would sit out the whole wait before noticing. An index that goes backwards in an answer starts over
+ * the same way ({@link ConsulIndex}). The first good answer clears the error. Queries of one service
  * are at least {@link #MIN_GAP} apart, so a service that changes constantly cannot make hsdo hammer Consul.
  */
 public final class ConsulSource implements Source {
@@ -59,15 +63,15 @@ public final class ConsulSource implements Source {
     private boolean closed;
     private volatile ConsulClient client;
 
-    /** A source for {@code config} that retries after 1 s, backing off to 30 s. */
+    /** A source for {@code config} that retries every 1 s, backing off to 30 s only when Consul answers 429. */
     public ConsulSource(ConsulSourceConfig config, Clock clock) {
         this(config, clock, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     /**
      * @param clock        gives {@link SourceSnapshot#readAt()}
-     * @param retryInitial the first delay after a failed query
-     * @param retryMax     the longest delay between retries
+     * @param retryInitial the delay after a failed query (and the first delay after a 429)
+     * @param retryMax     the longest delay between retries while Consul keeps answering 429
      */
     public ConsulSource(ConsulSourceConfig config, Clock clock, Duration retryInitial, Duration retryMax) {
         this.config = Objects.requireNonNull(config, "config");
@@ -128,32 +132,49 @@ public final class ConsulSource implements Source {
         workers.close();
     }
 
-    /** Blocking queries for one service until closed. {@code index} is null after a failed first read. */
+    /** The outcome of one query: the next index to send, or that it failed (and whether Consul said 429). */
+    private record Outcome(long index, boolean failed, boolean slowDown) {
+        static final Outcome FAILED = new Outcome(0, true, false);
+        static final Outcome SLOW_DOWN = new Outcome(0, true, true);
+    }
+
+    /** Blocking queries for one service until closed. {@code first} is null after a failed first read. */
     private void watch(String service, Long first) {
-        Backoff backoff = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
+        Backoff slowDown = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
         long index = first == null ? 0 : first;
-        boolean failing = first == null;
+        Duration delay = first == null ? retryInitial : Duration.ZERO;
         try {
-            while (!workers.awaitClose(failing ? backoff.nextDelay() : Duration.ZERO)) {
+            while (!workers.awaitClose(delay)) {
                 long started = System.nanoTime();
-                Long next = read(service, index);
+                Outcome outcome = query(service, index);
                 synchronized (lock) {
                     publishLocked(false);
                 }
-                failing = next == null;
-                if (failing) continue;
-                backoff.started();
-                index = next;
+                if (outcome.failed()) {
+                    // After any error the next query is a fresh one: no index, so it neither blocks nor waits
+                    // for an index that a restarted Consul may never reach again.
+                    index = 0;
+                    delay = outcome.slowDown() ? slowDown.nextDelay() : retryInitial;
+                    continue;
+                }
+                slowDown.started();
+                index = outcome.index();
                 long rest = MIN_GAP.toNanos() - (System.nanoTime() - started);
-                if (rest > 0 && workers.awaitClose(Duration.ofNanos(rest))) return;
+                delay = Duration.ofNanos(Math.max(0, rest));
             }
         } catch (InterruptedException e) {
             // closed
         }
     }
 
-    /** One query; records its outcome and returns the next index, or null when it failed. */
+    /** One query at start-up; the next index, or null when it failed. */
     private Long read(String service, long index) throws InterruptedException {
+        Outcome o = query(service, index);
+        return o.failed() ? null : o.index();
+    }
+
+    /** One query; records its outcome in the service's state. */
+    private Outcome query(String service, long index) throws InterruptedException {
         Parsed parsed;
         long next;
         try {
@@ -165,7 +186,7 @@ public final class ConsulSource implements Source {
                 // The parser's messages name the service already.
                 states.get(service).error = e instanceof IOException io ? "service " + Tokens.show(service) + ": " + describe(io) : e.getMessage();
             }
-            return null;
+            return e instanceof ConsulClient.SlowDown ? Outcome.SLOW_DOWN : Outcome.FAILED;
         }
         synchronized (lock) {
             ServiceState st = states.get(service);
@@ -173,7 +194,7 @@ public final class ConsulSource implements Source {
             st.error = null;
             st.readAt = clock.instant();
         }
-        return next;
+        return new Outcome(next, false, false);
     }
 
     private String describe(IOException e) {
@@ -183,7 +204,10 @@ public final class ConsulSource implements Source {
         return e.getMessage();
     }
 
-    /** Merges every service's last good instances (the first service listing an instance wins). */
+    /**
+     * Merges every service's last good instances (the first service listing an instance wins). Until every
+     * service was read once the source counts as never read: a partial list would read as removals.
+     */
     private void publishLocked(boolean always) {
         if (closed) return;
         List<Endpoint> endpoints = new ArrayList<>();
@@ -191,13 +215,20 @@ public final class ConsulSource implements Source {
         List<String> errors = new ArrayList<>();
         Set<String> identities = new HashSet<>();
         Instant readAt = null;
+        boolean allRead = true;
         for (ServiceState st : states.values()) {
             for (Endpoint e : st.parsed.endpoints()) if (identities.add(e.identity())) endpoints.add(e);
             rejected.addAll(st.parsed.rejected());
             if (st.error != null) errors.add(st.error);
-            if (st.readAt != null && (readAt == null || st.readAt.isAfter(readAt))) readAt = st.readAt;
+            if (st.readAt == null) allRead = false;
+            // The oldest of the services' last reads: every endpoint is at least this fresh.
+            else if (readAt == null || st.readAt.isBefore(readAt)) readAt = st.readAt;
         }
         String error = errors.isEmpty() ? null : String.join("; ", errors);
-        publisher.publish(new SourceSnapshot(name(), endpoints, error, rejected, readAt), always);
+        SourceSnapshot next;
+        if (!allRead) next = SourceSnapshot.neverRead(name(), error != null ? error : "not every service read yet");
+        else if (error != null) next = new SourceSnapshot(name(), endpoints, error, rejected, readAt, SourceSnapshot.State.FAILING);
+        else next = SourceSnapshot.ok(name(), endpoints, rejected, readAt);
+        publisher.publish(next, always);
     }
 }

@@ -18,12 +18,15 @@ import java.util.function.Consumer;
 /**
  * Endpoints from a DNS SRV record ({@link SrvEndpoints} maps the answer), re-read every {@code refresh}, or
  * sooner when the records' TTL is shorter. A timeout, SERVFAIL or REFUSED keeps the last good endpoints with
- * the error set. NXDOMAIN or an answer without records is a successful read of no endpoints: the planner's
+ * the error set and is retried after {@link #RETRY} (or the refresh interval when that is shorter), so that
+ * the source follows DNS within about a second of it answering again. NXDOMAIN or an answer without records is a successful read of no endpoints: the planner's
  * mass-removal guard, not this source, decides whether a backend may be emptied.
  */
 public final class DnsSource implements Source {
     /** No re-read sooner than this because of a short TTL (a TTL of 0 would otherwise mean a busy loop). */
     static final Duration MIN_TTL_REFRESH = Duration.ofSeconds(1);
+    /** The wait after a failed read: DNS gives no "slow down" answer, so a failing server is asked again soon. */
+    static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(DnsSource.class);
 
     private final String name;
@@ -105,7 +108,7 @@ public final class DnsSource implements Source {
                 log.error("source {}: reading {} failed", name, config.srv(), e);
                 publisher.fail(config.srv() + ": " + e, always);
             }
-            return config.refresh();
+            return RETRY.compareTo(config.refresh()) < 0 ? RETRY : config.refresh();
         }
     }
 

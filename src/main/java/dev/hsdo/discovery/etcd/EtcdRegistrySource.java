@@ -5,7 +5,6 @@ import dev.hsdo.discovery.Parsed;
 import dev.hsdo.discovery.SnapshotPublisher;
 import dev.hsdo.discovery.Source;
 import dev.hsdo.discovery.Workers;
-import dev.hsdo.haproxy.Backoff;
 import dev.hsdo.model.SourceSnapshot;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -36,7 +35,8 @@ import java.util.function.Consumer;
  *
  * <p>While the watch is quiet the connection is checked every {@code checkInterval}, because the client
  * would otherwise wait silently for etcd to come back: an outage is reported with the last good endpoints
- * kept, and retried with a backoff from {@code retryInitial} to {@code retryMax}; recovery reads the whole
+ * kept, and retried every {@code retryInitial} (etcd never asks to slow down, and recovery should be seen
+ * within about a second of etcd answering again); recovery reads the whole
  * prefix again (so nothing missed in between is lost) and watches anew. A watch that fails (a compacted
  * revision, a lost leader) leads to the same fresh read.
  */
@@ -45,7 +45,6 @@ public final class EtcdRegistrySource implements Source {
     private final Clock clock;
     private final Duration requestTimeout;
     private final Duration retryInitial;
-    private final Duration retryMax;
     private final SnapshotPublisher publisher;
     private final ByteSequence prefix;
     private final Workers workers = new Workers();
@@ -61,23 +60,20 @@ public final class EtcdRegistrySource implements Source {
     private boolean closed;
     private volatile Client client;
 
-    /** A source for {@code config} with 3 s requests, retrying after 1 s and backing off to 30 s. */
+    /** A source for {@code config} with 3 s requests, retrying every 1 s. */
     public EtcdRegistrySource(EtcdRegistrySourceConfig config, Clock clock) {
-        this(config, clock, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        this(config, clock, Duration.ofSeconds(3), Duration.ofSeconds(1));
     }
 
     /**
      * @param requestTimeout how long one read or check may take before etcd counts as unreachable
-     * @param retryInitial   the first delay after a failure
-     * @param retryMax       the longest delay between retries
+     * @param retryInitial   the delay between retries after a failure
      */
-    public EtcdRegistrySource(EtcdRegistrySourceConfig config, Clock clock, Duration requestTimeout, Duration retryInitial,
-                              Duration retryMax) {
+    public EtcdRegistrySource(EtcdRegistrySourceConfig config, Clock clock, Duration requestTimeout, Duration retryInitial) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requestTimeout = requestTimeout;
         this.retryInitial = retryInitial;
-        this.retryMax = retryMax;
         this.prefix = bytes(config.prefix());
         String what = "etcd " + config.endpoints() + " prefix " + config.prefix();
         this.publisher = new SnapshotPublisher(config.name(), what);
@@ -93,7 +89,7 @@ public final class EtcdRegistrySource implements Source {
         synchronized (lock) {
             if (closed) throw new IllegalStateException("source " + name() + " is closed");
             publisher.listener(listener);
-            client = Client.builder().endpoints(config.endpoints()).connectTimeout(requestTimeout).build();
+            client = newClient();
         }
         boolean ok = sync(true);
         workers.start("hsdo-etcd-registry-" + name(), () -> loop(ok));
@@ -119,7 +115,6 @@ public final class EtcdRegistrySource implements Source {
     }
 
     private void loop(boolean healthy) {
-        Backoff backoff = new Backoff(retryInitial, retryMax, Duration.ZERO, System::nanoTime);
         boolean ok = healthy;
         try {
             while (!workers.isClosed()) {
@@ -128,14 +123,37 @@ public final class EtcdRegistrySource implements Source {
                     if (workers.isClosed()) return;
                     ok = watchEnded ? sync(false) : check();
                 } else {
-                    if (workers.awaitClose(backoff.nextDelay())) return;
+                    if (workers.awaitClose(retryInitial)) return;
+                    reconnect();
                     ok = sync(false);
-                    if (ok) backoff.started();
                 }
             }
         } catch (InterruptedException e) {
             // closed
         }
+    }
+
+    /**
+     * Replaces the client by a new one: the old one's gRPC channel waits out its own reconnect backoff
+     * (growing to minutes) before it tries etcd again, a new channel connects at once.
+     */
+    private void reconnect() {
+        Client old;
+        Watch.Watcher w;
+        synchronized (lock) {
+            if (closed) return;
+            old = client;
+            w = watcher;
+            watcher = null;
+            watchGeneration++;
+            client = newClient();
+        }
+        if (w != null) w.close();
+        old.close();
+    }
+
+    private Client newClient() {
+        return Client.builder().endpoints(config.endpoints()).connectTimeout(requestTimeout).build();
     }
 
     /** Reads the whole prefix and watches from the revision after it; reports and returns false on failure. */

@@ -173,13 +173,24 @@ class ConsulSourcePlaybackTest {
     }
 
     @Test
-    void oneFailingServiceDoesNotHideTheOthers() {
+    void theSourceIsNeverReadUntilEveryServiceWasReadAndThenAFailingServiceDoesNotHideTheOthers() {
         consul = ConsulPlayback.start();
         consul.set("web", 10, N1);
         consul.setRaw("api", 3, "not json");
         start("web", "api");
+        // A partial list would read as the removal of api's servers: the source knows nothing yet.
+        assertThat(seen.getFirst().state()).isEqualTo(SourceSnapshot.State.NEVER_READ);
         assertThat(seen.getFirst().error()).isEqualTo("service 'api': answer is not JSON: it starts with 'not json'");
-        assertThat(addresses(seen.getFirst())).containsExactly("10.0.0.1");
+        assertThat(seen.getFirst().endpoints()).isEmpty();
+
+        consul.set("api", 4, N3);
+        await().atMost(BOUND).until(() -> source.current().healthy());
+        assertThat(addresses(source.current())).containsExactly("10.0.0.1", "10.0.0.3");
+
+        consul.setRaw("api", 5, "not json");
+        await().atMost(BOUND).until(() -> source.current().state() == SourceSnapshot.State.FAILING);
+        assertThat(source.current().error()).contains("service 'api'");
+        assertThat(addresses(source.current())).containsExactly("10.0.0.1", "10.0.0.3");
     }
 
     @Test
@@ -210,5 +221,78 @@ class ConsulSourcePlaybackTest {
         consul.set("web", 11, N2);
         consul.stop();
         assertThat(seen).hasSize(reported);
+    }
+
+    /**
+     * Consul serving N1 in service web at {@code index}, and a source with the production retry delays (1 s,
+     * backing off only on 429) blocked on it.
+     */
+    private void watchingWebAt(long index) {
+        consul = ConsulPlayback.start();
+        consul.set("web", index, N1);
+        source = new ConsulSource(config(List.of("web"), null, null, null, Duration.ofMinutes(5)), clock);
+        source.start(seen::add);
+        awaitBlockedOn("web", index);
+    }
+
+    @Test
+    void afterConsulRestartsWithItsIndexResetTheNextChangeIsSeenWithinTwoSeconds() {
+        watchingWebAt(46);
+
+        // Consul restarts from scratch: the blocked query drops, its index starts again at 3.
+        int before = consul.requests("web").size();
+        consul.stop();
+        consul.set("web", 3, N1);
+        consul.restart();
+        await().atMost(BOUND).until(() -> consul.requests("web").stream().anyMatch(r -> r.index() == 3));
+        List<ConsulPlayback.Request> after = consul.requests("web").subList(before, consul.requests("web").size());
+        assertThat(after.getFirst().query()).as("the query after the error is a fresh one").doesNotContainKey("index")
+                .doesNotContainKey("wait");
+        assertThat(after).as("the old index is never sent again").noneMatch(r -> r.index() == 46);
+
+        long t0 = System.nanoTime();
+        consul.set("web", 4, N1, N2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> addresses(source.current()).contains("10.0.0.2"));
+        System.out.printf("consul index reset: change seen after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThat(source.current().healthy()).isTrue();
+    }
+
+    @Test
+    void afterAnOutageTheChangedCatalogueIsFollowedWithinTwoSecondsOfConsulAnswering() {
+        watchingWebAt(10);
+
+        consul.stop();
+        // An outage long enough for a doubling backoff (1, 2, 4 s...) to stretch well past 2 s; the source
+        // reports the failure throughout and keeps its last good instances.
+        await().atMost(BOUND).until(() -> source.current().state() == SourceSnapshot.State.FAILING);
+        await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8)).until(() ->
+                source.current().state() == SourceSnapshot.State.FAILING && addresses(source.current()).equals(List.of("10.0.0.1")));
+
+        consul.set("web", 11, N1, N2, N3);
+        long t0 = System.nanoTime();
+        consul.restart();
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
+                .until(() -> source.current().healthy() && addresses(source.current()).size() == 3);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("consul back after an outage: catalogue followed after %d ms%n", ms);
+        assertThat(ms).as("recovery after Consul answers again, ms").isLessThanOrEqualTo(2000);
+    }
+
+    @Test
+    void onlyTooManyRequestsBacksOffOtherErrorsAreRetriedEverySecond() {
+        watchingWebAt(10);
+
+        consul.fault(500, "No cluster leader");
+        await().atMost(BOUND).until(() -> source.current().state() == SourceSnapshot.State.FAILING);
+        int before = consul.requests("web").size();
+        await().atMost(Duration.ofSeconds(6)).until(() -> consul.requests("web").size() >= before + 4);
+
+        consul.fault(429, "rate limit exceeded");
+        await().atMost(BOUND).until(() -> source.current().error().contains("HTTP 429"));
+        int at429 = consul.requests("web").size();
+        // Backing off 1, 2, 4 s: at most 3 more queries in 5 s, where a 1 s retry would make 5.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> consul.requests("web").size() <= at429 + 3);
+        consul.clearFault();
+        await().atMost(Duration.ofSeconds(10)).until(() -> source.current().healthy());
     }
 }

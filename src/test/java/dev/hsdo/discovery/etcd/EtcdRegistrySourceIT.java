@@ -64,7 +64,7 @@ class EtcdRegistrySourceIT {
     private EtcdRegistrySource start(Duration checkInterval) {
         source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create(etcd.endpoints().getFirst())), prefix,
                 checkInterval),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(500));
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofSeconds(1), Duration.ofMillis(100));
         source.start(seen::add);
         return source;
     }
@@ -152,10 +152,34 @@ class EtcdRegistrySourceIT {
     }
 
     @Test
+    void afterAnOutageTheRegistryIsFollowedWithinTwoSecondsOfEtcdAnswering() throws Exception {
+        register("a", "10.0.4.1", 80, 0);
+        source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create(etcd.endpoints().getFirst())),
+                prefix, Duration.ofMillis(200)), new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+        source.start(seen::add);
+        etcd.kill(0);
+        try {
+            // Long enough for a doubling backoff (or the gRPC channel's own) to stretch past two seconds.
+            await().atMost(BOUND).until(() -> !source.current().healthy());
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> !source.current().healthy());
+        } finally {
+            etcd.restart(0);
+        }
+        // etcd answers again (restart returns once it reports healthy).
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> source.current().healthy());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("etcd back: source healthy again after %d ms%n", ms);
+        assertThat(ms).as("ms from etcd answering again to the source reading it").isLessThanOrEqualTo(2000);
+        register("b", "10.0.4.2", 80, 0);
+        await().atMost(BOUND).until(() -> names(source.current()).contains("b"));
+    }
+
+    @Test
     void anUnreachableEtcdAtStartIsReportedInTheFirstSnapshot() {
         source = new EtcdRegistrySource(new EtcdRegistrySourceConfig("registry", List.of(URI.create("http://127.0.0.1:" + Ports.free())),
                 prefix, Duration.ofSeconds(5)),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500));
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), Duration.ofMillis(500), Duration.ofMillis(100));
         source.start(seen::add);
         assertThat(seen).hasSize(1);
         assertThat(seen.getFirst().healthy()).isFalse();
