@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,13 +97,18 @@ class AgentFaultsIT {
     private Plan publish(long generation, Map<String, List<ServerPlan>> backends) {
         List<BackendPlan> bs = new ArrayList<>();
         backends.forEach((name, servers) -> bs.add(new BackendPlan(name, servers, null)));
-        Plan plan = Plan.of(generation, bs);
+        java.util.concurrent.atomic.AtomicReference<Plan> done = new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            if (store.plans().current().map(Plan::generation).orElse(0L) == generation) return true;
-            store.plans().publish(plan, generation - 1);
+            Optional<Plan> stored = store.plans().current();
+            if (stored.map(Plan::generation).orElse(0L) == generation) {
+                done.set(stored.get());
+                return true;
+            }
+            // The next generation goes out in the epoch the store holds (a new one when it is empty).
+            done.set(store.plans().publish(Plan.of(generation, bs).withEpoch(stored.map(Plan::epoch).orElse(0L)), generation - 1));
             return true;
         });
-        return plan;
+        return done.get();
     }
 
     private Plan publish(long generation, String... origins) {

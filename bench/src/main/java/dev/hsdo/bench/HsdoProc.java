@@ -38,6 +38,8 @@ final class HsdoProc {
     /** The agent's frontend port; -1 for a controller. */
     final int frontend;
     private final List<String> command;
+    private final boolean viaLauncher;
+    private final Path jar;
     private volatile Child child;
 
     HsdoProc(String name, String role, Path dir, int adminPort, int frontend, List<String> java, Path jar) {
@@ -47,8 +49,12 @@ final class HsdoProc {
         this.adminPort = adminPort;
         this.frontend = frontend;
         List<String> c = new ArrayList<>(java);
-        c.addAll(List.of("-jar", jar.toString(), role, "-c", dir.resolve("hsdo.yaml").toString()));
+        // Through the ./hsdo launcher (with its JVM options, HSDO_JAR naming the jar), or java -jar.
+        this.viaLauncher = Path.of(java.getFirst()).getFileName().toString().equals("hsdo");
+        if (!viaLauncher) c.addAll(List.of("-jar", jar.toString()));
+        c.addAll(List.of(role, "-c", dir.resolve("hsdo.yaml").toString()));
         this.command = List.copyOf(c);
+        this.jar = jar;
     }
 
     /** Starts the process; returns the seconds until its admin API accepted connections. */
@@ -57,7 +63,8 @@ final class HsdoProc {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         // Only the launcher's variables: any other HSDO_ variable would be read as a config override.
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("HSDO_") && !k.equals("HSDO_LOG_LEVEL"));
+        env.keySet().removeIf(k -> k.startsWith("HSDO_") && !k.equals("HSDO_LOG_LEVEL") && !k.equals("HSDO_JAVA_OPTS"));
+        if (viaLauncher) env.put("HSDO_JAR", jar.toString());
         try {
             child = Child.start(pb, dir.resolve("hsdo.log"), adminPort, START_BOUND);
         } catch (IOException e) {

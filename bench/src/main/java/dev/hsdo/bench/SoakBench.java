@@ -39,9 +39,17 @@ public final class SoakBench {
         int minutes = Args.positive(args, 3, "minutes", 20);
         int slots = Math.max(SoakFaults.ALL.size(), minutes / 2);
         Duration slotLength = Duration.ofMinutes(minutes).dividedBy(slots);
-        List<String> java = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        String opts = System.getenv().getOrDefault("HSDO_JAVA_OPTS", "").strip();
-        if (!opts.isEmpty()) java.addAll(Arrays.asList(opts.split("\\s+")));
+        // As a user runs hsdo: through the ./hsdo launcher beside target/, with its JVM options (HSDO_JAVA_OPTS
+        // adds to them); SOAK_JAVA_JAR=1 runs plain java -jar instead.
+        Path launcher = jar.getParent().getParent().resolve("hsdo");
+        List<String> java = new ArrayList<>();
+        if (Files.isExecutable(launcher) && System.getenv("SOAK_JAVA_JAR") == null) {
+            java.add(launcher.toString());
+        } else {
+            java.add(ProcessHandle.current().info().command().orElse("java"));
+            String opts = System.getenv().getOrDefault("HSDO_JAVA_OPTS", "").strip();
+            if (!opts.isEmpty()) java.addAll(Arrays.asList(opts.split("\\s+")));
+        }
 
         // Whatever happens (failure, Ctrl-C, the watchdog), nothing started under dir outlives the run.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Procs.sweep(dir)));
