@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     /** Variables with the HSDO_ prefix that configure the launcher, not {@code hsdo.yaml}. */
-    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_DATA_DIR", "HSDO_LOG_LEVEL");
+    private static final Set<String> NOT_CONFIG = Set.of("HSDO_CONFIG", "HSDO_HOME", "HSDO_JAVA_OPTS", "HSDO_JAR", "HSDO_DATA_DIR", "HSDO_LOG_LEVEL");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     // No spaces (they end the argument in the config line), no quotes or backslash (HAProxy's own quoting).
     private static final Pattern CHECK_PATH = Pattern.compile("/[!#-&(-\\[\\]-~]*");

@@ -403,6 +403,7 @@ class ConfigLoaderTest {
                 "HSDO_BACKENDS_0_HEALTH_CHECK_PATH", "/ping",
                 "HSDO_CONFIG", "/elsewhere/hsdo.yaml",
                 "HSDO_JAVA_OPTS", "-Xmx64m",
+                "HSDO_JAR", "/opt/hsdo/hsdo.jar",
                 "PATH", "/usr/bin"));
 
         assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1:9999", "t0ken"));
