@@ -20,16 +20,22 @@ public record FleetStatus(long generation, int converged, List<Agent> agents) {
     /**
      * One agent's line.
      *
-     * @param behind how many generations the applied plan is behind the plan in force (0: up to date)
+     * @param behind       how many generations the applied plan is behind the plan in force (0: up to date)
+     * @param planProblems what of the plan this agent leaves out while applying the rest (slots overflow, a
+     *                     backend its config lacks, a server its HAProxy refused): not a lag, but worth a look
      */
     public record Agent(String id, String zone, String haproxyVersion, long appliedGeneration, long behind,
-                        Instant appliedAt, String lastError, Instant reportedAt) {}
+                        Instant appliedAt, String lastError, Instant reportedAt, List<String> planProblems) {
+        public Agent {
+            planProblems = planProblems == null ? List.of() : List.copyOf(planProblems);
+        }
+    }
 
     /** The fleet's status against plan {@code generation}, from the agents' reports. */
     public static FleetStatus of(long generation, List<AgentReport> reports) {
         List<Agent> agents = reports.stream().map(r -> new Agent(r.agentId(), r.zone(), r.haproxyVersion(),
                 r.appliedGeneration(), Math.max(0, generation - r.appliedGeneration()), r.appliedAt(), r.lastError(),
-                r.reportedAt())).toList();
+                r.reportedAt(), r.planProblems())).toList();
         int converged = (int) agents.stream().filter(a -> a.behind() == 0).count();
         return new FleetStatus(generation, converged, agents);
     }

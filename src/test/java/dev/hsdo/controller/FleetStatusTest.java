@@ -23,6 +23,16 @@ class FleetStatusTest {
     }
 
     @Test
+    void anAgentWithPlanProblemsIsShownUpToDateWithItsProblems() {
+        String overflow = "backend app: 12 endpoints for 10 slots; left out: 10.0.0.11:80, 10.0.0.12:80";
+        FleetStatus s = FleetStatus.of(22, List.of(
+                new AgentReport("a1", null, "3.0.11", 22, 22, NOW, null, NOW, "i1", List.of(overflow))));
+        assertThat(s.converged()).isEqualTo(1);
+        assertThat(s.agents().get(0).behind()).isZero();
+        assertThat(s.agents().get(0).planProblems()).containsExactly(overflow);
+    }
+
+    @Test
     void anAgentAheadOfThisControllersViewIsNotNegativelyBehind() {
         assertThat(FleetStatus.of(3, List.of(new AgentReport("a1", null, null, 4, 4, NOW, null, NOW))).agents().get(0).behind())
                 .isZero();
