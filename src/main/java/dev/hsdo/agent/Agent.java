@@ -33,6 +33,8 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     /** Passes of one round: enough for remove-then-add, bounded so that no round can loop. */
     private static final int MAX_PASSES = 3;
+    /** A quiet round reads {@code show stat} too once in this many rounds (maxconn or backup changed by hand). */
+    private static final int FULL_READ_EVERY = 5;
 
     private final HsdoConfig config;
     private final RuntimeApi api;
@@ -56,6 +58,11 @@ public final class Agent implements AutoCloseable {
     private Plan renderedPlan;
     private String renderedText;
     private String renderedSkeleton;
+    // guarded by roundLock: the published plan of the last round that read both dumps, and the rounds since.
+    // A quiet round (same plan, last round converged) reads only the state dump: the stat dump, needed only to
+    // check maxconn and the backup flag, is read on every change and every FULL_READ_EVERY rounds.
+    private Plan fullyReadFor;
+    private int roundsSinceFullRead;
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
 
@@ -147,7 +154,12 @@ public final class Agent implements AutoCloseable {
             try {
                 Plan plan = ZoneView.of(runnable, config, config.fleet().zone());
                 writeConfig(plan);
-                Observed observed = Observed.read(api);
+                boolean full = published != fullyReadFor || !status.converged() || ++roundsSinceFullRead >= FULL_READ_EVERY;
+                Observed observed = full ? Observed.read(api) : Observed.readStates(api);
+                if (full) {
+                    fullyReadFor = published;
+                    roundsSinceFullRead = 0;
+                }
                 List<String> commands = commands(plan, observed, errors);
                 // Some changes take two steps (a server removed, then added anew): while a pass makes
                 // progress without errors, the next pass follows at once rather than a round later.

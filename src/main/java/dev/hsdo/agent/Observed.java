@@ -33,18 +33,40 @@ public record Observed(Map<String, List<ServerStateRow>> rows, Map<String, Map<S
 
     /** Reads both dumps in one pipelined batch. */
     public static Observed read(RuntimeApi api) throws RuntimeApiException {
-        List<Reply> replies = api.execute(List.of("show servers state", STATS));
-        for (Reply r : replies) if (!r.ok()) throw new RuntimeApiException(r.command() + ": " + r.error());
+        List<Reply> replies = ok(api.execute(List.of("show servers state", STATS)));
         try {
-            Map<String, List<ServerStateRow>> rows = ServersStateParser.parse(replies.get(0).output()).stream()
-                    .collect(Collectors.groupingBy(ServerStateRow::backendName));
             Map<String, Map<String, StatRow>> stats = new HashMap<>();
             for (StatRow s : StatCsvParser.parse(replies.get(1).output()))
                 if (s.isServer()) stats.computeIfAbsent(s.proxy(), k -> new HashMap<>()).put(s.service(), s);
-            return new Observed(rows, stats);
+            return new Observed(states(replies.get(0)), stats);
         } catch (MalformedOutputException e) {
-            throw new RuntimeApiException("unreadable answer: " + e.getMessage(), e);
+            throw unreadable(e);
         }
+    }
+
+    /**
+     * Reads only {@code show servers state}: enough to see every membership, address, weight and state drift;
+     * without stat rows the diff does not check maxconn and the backup flag. For quiet rounds.
+     */
+    public static Observed readStates(RuntimeApi api) throws RuntimeApiException {
+        try {
+            return new Observed(states(ok(api.execute(List.of("show servers state"))).getFirst()), Map.of());
+        } catch (MalformedOutputException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static List<Reply> ok(List<Reply> replies) throws RuntimeApiException {
+        for (Reply r : replies) if (!r.ok()) throw new RuntimeApiException(r.command() + ": " + r.error());
+        return replies;
+    }
+
+    private static Map<String, List<ServerStateRow>> states(Reply reply) throws MalformedOutputException {
+        return ServersStateParser.parse(reply.output()).stream().collect(Collectors.groupingBy(ServerStateRow::backendName));
+    }
+
+    private static RuntimeApiException unreadable(MalformedOutputException e) {
+        return new RuntimeApiException("unreadable answer: " + e.getMessage(), e);
     }
 
     /** The state rows of {@code backend}; none when HAProxy has no such backend. */
