@@ -128,11 +128,13 @@ public final class AgentNode extends Node {
         List<Plan> candidates = new ArrayList<>();
         if (stored != null) candidates.add(stored);
         kept.ifPresent(candidates::add);
+        // Why there is no stored plan: the store's error, or none (the store answered and holds no plan yet).
+        String why = storeHealth.state().error() == null ? "the store holds no plan yet" : storeHealth.state().error();
         if (stored == null && kept.isPresent())
-            log.warn("{}: starting HAProxy on the last applied plan {} ({}) until the store answers",
-                    storeHealth.state().error(), kept.get().generation(), state.planFile());
+            log.warn("{}: starting HAProxy on the last applied plan {} ({}) until the store has one",
+                    why, kept.get().generation(), state.planFile());
         if (stored == null && kept.isEmpty())
-            log.warn("{}: starting HAProxy without servers until the store answers", storeHealth.state().error());
+            log.warn("{}: starting HAProxy without servers until the store has a plan", why);
         for (Plan p : candidates) {
             try {
                 LocalHaproxy started = LocalHaproxy.start(config, p, clock, metrics);
