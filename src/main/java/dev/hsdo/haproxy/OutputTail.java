@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 final class OutputTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaproxyProcess.class);
     private static final long MAX_BYTES = 8L * 1024 * 1024;
-    private static final Duration POLL = Duration.ofMillis(200);
+    // HAProxy writes little once started; a line reaching hsdo's log a second late costs nothing, a poll does.
+    private static final Duration POLL = Duration.ofSeconds(1);
     private static final int CHUNK = 64 * 1024;
 
     private final Path file;
