@@ -14,13 +14,11 @@ import dev.hsdo.model.Plan;
 import dev.hsdo.store.AgentReport;
 import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.StoreException;
-import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +29,7 @@ import java.util.Optional;
  * {@code hsdo agent}: watches the fleet store and keeps its own HAProxy on the published plan, reporting
  * what it applied. It keeps the last applied plan in its data directory ({@code haproxy.runtime-dir}) and
  * starts from it when the store does not answer, so a restart during a store outage serves what was served
- * before; it starts even when the store cannot be opened, and follows the store once it answers. While the
+ * before; it starts even when the store does not answer, and follows the store once it does. While the
  * store is unreachable it keeps serving the last plan, shows the outage in its status, metrics and
  * readiness text, and catches up when the store returns.
  */
@@ -42,7 +40,6 @@ public final class AgentNode extends Node {
     private StoreHealth storeHealth;
     private LocalHaproxy local;
     private StatusReporter reporter;
-    private volatile FleetStore fleet;
     private volatile String haproxyVersion;
 
     private AgentNode(HsdoConfig config) {
@@ -64,44 +61,22 @@ public final class AgentNode extends Node {
         Files.createDirectories(config.haproxy().runtimeDir());
         state = new LocalState(config.haproxy().runtimeDir());
         storeHealth = new StoreHealth(clock).register(registry);
-        // Closed last: the reporter and the watch need the connection until they stop.
-        toClose.add(() -> {
-            FleetStore f = fleet;
-            if (f != null) f.close();
-        });
+        // Opening makes no call (the stores connect lazily), so the agent starts whether or not the store answers.
+        // Added first, so closed last: the reporter and the watch need the connection until they stop.
+        FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         reporter = toClose.add(new StatusReporter(config.fleet().agentId(), state.instance(), config.fleet().zone(),
                 this::agentStatus, this::haproxyVersion, storeHealth, config.fleet().statusTtl(), clock));
-        FleetStore opened = open(clock);
-        Plan stored = null;
-        if (opened != null) {
-            fleet = opened;
-            reporter.attach(opened.agents(config.fleet().statusTtl()));
-            String duplicate = reporter.claim();
-            if (duplicate != null) throw new ConfigException(List.of("fleet.agent-id: " + duplicate));
-            stored = read(opened);
-        }
+        reporter.attach(fleet.agents(config.fleet().statusTtl()));
+        String duplicate = reporter.claim();
+        if (duplicate != null) throw new ConfigException(List.of("fleet.agent-id: " + duplicate));
+        Plan stored = read(fleet);
         local = toClose.add(startHaproxy(stored, state.loadPlan(), clock));
         local.agent().onStatusChange(() -> {
             state.savePlan(local.agent().applied());
             reporter.wake();
         });
-        if (opened != null) opened.plans().watch(local.agent()::offer);
-        else toClose.add(connectLater(clock));
+        fleet.plans().watch(local.agent()::offer);
         startAdmin();
-    }
-
-    /** The fleet store, or null when it cannot be opened now (reported; {@link #connectLater} retries). */
-    private FleetStore open(Clock clock) {
-        try {
-            return FleetStores.open(config.store(), clock);
-        } catch (ConfigException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // Opening makes no call today; whatever a client library still throws while the store is unreachable: the agent starts all the same.
-            storeHealth.failed(e.getMessage());
-            log.warn("fleet store unreachable, starting without it and retrying: {}", e.getMessage());
-            return null;
-        }
     }
 
     /** The stored plan, or null when the store is empty or does not answer. */
@@ -150,21 +125,6 @@ public final class AgentNode extends Node {
         if (stored != null) started.agent().offer(stored);
         else kept.ifPresent(started.agent()::offer);
         return started;
-    }
-
-    // Retries opening the store until it opens, then follows it as if it had answered at start.
-    private WakeableLoop connectLater(Clock clock) {
-        Duration every = config.store().pollInterval().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-                : config.store().pollInterval();
-        return new WakeableLoop("hsdo-store-connect", every, () -> {
-            if (fleet != null) return;
-            FleetStore opened = open(clock);
-            if (opened == null) return;
-            log.info("fleet store opened: following it");
-            fleet = opened;
-            reporter.attach(opened.agents(config.fleet().statusTtl()));
-            opened.plans().watch(local.agent()::offer);
-        });
     }
 
     private AgentStatus agentStatus() {
