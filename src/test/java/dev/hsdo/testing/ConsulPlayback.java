@@ -114,6 +114,16 @@ public final class ConsulPlayback implements AutoCloseable {
         setRaw(service, index, json(instances));
     }
 
+    /**
+     * Sets what {@code service} answers without waking the queries blocked on it, as a proxy holding them (or
+     * a query sent again to a restarted Consul) would: only a new query sees the change.
+     */
+    public void setUnnoticed(String service, long index, Instance... instances) {
+        synchronized (lock) {
+            services.put(service, new Object[]{index, json(instances)});
+        }
+    }
+
     /** Sets the raw body {@code service} answers. */
     public void setRaw(String service, long index, String body) {
         synchronized (lock) {

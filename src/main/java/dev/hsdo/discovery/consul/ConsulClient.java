@@ -18,6 +18,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Consul's HTTP API, the part hsdo reads: {@code GET /v1/health/service/<name>} with blocking-query
@@ -72,6 +74,13 @@ final class ConsulClient implements AutoCloseable {
      * @throws IOException on a failed connection, a timeout or a status other than 200; {@link SlowDown} on 429
      */
     Answer health(String service, long index, Duration wait) throws IOException, InterruptedException {
+        return answer(service, start(service, index, wait));
+    }
+
+    /**
+     * Starts the query {@link #health} makes; cancelling the future aborts it. {@link #answer} waits for it.
+     */
+    CompletableFuture<HttpResponse<String>> start(String service, long index, Duration wait) {
         StringBuilder url = new StringBuilder(base.toString()).append("/v1/health/service/")
                 .append(URLEncoder.encode(service, StandardCharsets.UTF_8));
         char sep = '?';
@@ -83,7 +92,21 @@ final class ConsulClient implements AutoCloseable {
         Duration timeout = index > 0 ? wait.plus(wait.dividedBy(16)).plus(MARGIN) : MARGIN;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET();
         if (token != null) request.header("X-Consul-Token", token);
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Waits for a query from {@link #start} and checks its answer, as {@link #health} describes. */
+    Answer answer(String service, CompletableFuture<HttpResponse<String>> query) throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = query.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException("consul " + base + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            query.cancel(true);
+            throw e;
+        }
         if (response.statusCode() == 429)
             throw new SlowDown("HTTP 429 (too many requests) from " + base + " for service " + service + ": " + firstLine(response.body()));
         if (response.statusCode() != 200)

@@ -12,6 +12,7 @@ import dev.hsdo.model.Tokens;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -38,10 +43,20 @@ import java.util.function.Consumer;
  * index would sit out the whole wait before noticing. An index that goes backwards in an answer starts over
  * the same way ({@link ConsulIndex}). The first good answer clears the error. Queries of one service
  * are at least {@link #MIN_GAP} apart, so a service that changes constantly cannot make hsdo hammer Consul.
+ *
+ * <p>A blocking query still waiting after {@code check} (2 s) is checked with a non-blocking one, and again
+ * every {@code check}: when the indexes differ, the check's answer is taken and the blocking query dropped.
+ * Without this a Consul restarted from scratch could stay unseen for the whole wait: the JDK's HTTP client
+ * sends a GET once more by itself when its connection drops before an answer, so the blocked query reaches
+ * the new Consul with the old index (46 where Consul is now at 3) and waits for an index Consul may not reach
+ * for hours; a proxy in front of Consul can hold a query the same way. One cheap request per service every
+ * {@code check} while nothing changes is the price.
  */
 public final class ConsulSource implements Source {
     /** The least time between two queries for one service. */
     static final Duration MIN_GAP = Duration.ofMillis(100);
+    /** How long a blocking query waits before its index is checked with a non-blocking query. */
+    static final Duration CHECK = Duration.ofSeconds(2);
 
     /** What is known of one service; guarded by the source's lock. */
     private static final class ServiceState {
@@ -54,6 +69,7 @@ public final class ConsulSource implements Source {
     private final Clock clock;
     private final Duration retryInitial;
     private final Duration retryMax;
+    private final Duration check;
     private final SnapshotPublisher publisher;
     private final Workers workers = new Workers();
     private final Object lock = new Object();
@@ -74,6 +90,15 @@ public final class ConsulSource implements Source {
      * @param retryMax     the longest delay between retries while Consul keeps answering 429
      */
     public ConsulSource(ConsulSourceConfig config, Clock clock, Duration retryInitial, Duration retryMax) {
+        this(config, clock, retryInitial, retryMax, CHECK);
+    }
+
+    /**
+     * @param check how long a blocking query waits before a non-blocking query checks Consul's index, and
+     *              then between checks
+     */
+    public ConsulSource(ConsulSourceConfig config, Clock clock, Duration retryInitial, Duration retryMax, Duration check) {
+        this.check = Objects.requireNonNull(check, "check");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryInitial = retryInitial;
@@ -178,7 +203,7 @@ public final class ConsulSource implements Source {
         Parsed parsed;
         long next;
         try {
-            ConsulClient.Answer answer = client.health(service, index, config.blockingWait());
+            ConsulClient.Answer answer = index > 0 ? blocking(service, index) : client.health(service, 0, config.blockingWait());
             parsed = ConsulHealth.parse(answer.body(), service, config.health());
             next = ConsulIndex.next(index, answer.index());
         } catch (IOException | IllegalArgumentException e) {
@@ -195,6 +220,32 @@ public final class ConsulSource implements Source {
             st.readAt = clock.instant();
         }
         return new Outcome(next, false, false);
+    }
+
+    /** A blocking query at {@code index}, checked every {@link #check} as the class comment says. */
+    private ConsulClient.Answer blocking(String service, long index) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> pending = client.start(service, index, config.blockingWait());
+        try {
+            while (true) {
+                try {
+                    pending.get(check.toNanos(), TimeUnit.NANOSECONDS);
+                    return client.answer(service, pending);
+                } catch (ExecutionException e) {
+                    return client.answer(service, pending);
+                } catch (TimeoutException e) {
+                    ConsulClient.Answer now;
+                    try {
+                        now = client.health(service, 0, config.blockingWait());
+                    } catch (IOException checkFailed) {
+                        // The blocking query fails by itself when Consul is gone; a failed check alone proves nothing.
+                        continue;
+                    }
+                    if (now.index() != index) return now;
+                }
+            }
+        } finally {
+            pending.cancel(true);
+        }
     }
 
     private String describe(IOException e) {
