@@ -27,8 +27,11 @@ import java.util.function.Consumer;
 final class OutputTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaproxyProcess.class);
     private static final long MAX_BYTES = 8L * 1024 * 1024;
-    // HAProxy writes little once started; a line reaching hsdo's log a second late costs nothing, a poll does.
+    // HAProxy writes little once started; a line reaching hsdo's log a few seconds late costs nothing, a poll
+    // does: once a second after output, doubling to every 8 s while the file stays quiet. An error hsdo
+    // reports about HAProxy drains the file first, so it never misses the lines behind it.
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration POLL_QUIET = Duration.ofSeconds(8);
     private static final int CHUNK = 64 * 1024;
 
     private final Path file;
@@ -68,8 +71,20 @@ final class OutputTail implements AutoCloseable {
         thread = Thread.ofVirtual().name("haproxy-output").start(this::run);
     }
 
-    /** Passes on what was written since the last poll; called by the poll loop and before an error is reported. */
-    synchronized void drain() {
+    /**
+     * Passes on what was written since the last poll; called by the poll loop and before an error is reported.
+     *
+     * @return whether the file had changed
+     */
+    synchronized boolean drain() {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = -1;
+        }
+        // A stat is all a quiet poll costs.
+        if (size == position) return false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             // Truncated behind our back, or by us: start again at its start.
             if (ch.size() < position) position = 0;
@@ -90,6 +105,7 @@ final class OutputTail implements AutoCloseable {
         } catch (IOException e) {
             log.debug("cannot read haproxy output {}: {}", file, e.getMessage());
         }
+        return size >= 0;
     }
 
     /** The output written since {@code from}, at most its last {@code max} characters, for an error message. */
@@ -127,14 +143,19 @@ final class OutputTail implements AutoCloseable {
     }
 
     private void run() {
+        Duration delay = POLL;
         while (!closed) {
-            drain();
+            delay = drain() ? POLL : min(delay.multipliedBy(2), POLL_QUIET);
             try {
-                Thread.sleep(POLL);
+                Thread.sleep(delay);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Passes on what is left and stops following. */
