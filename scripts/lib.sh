@@ -101,3 +101,22 @@ _haproxy30_build() {
   echo "$v" >"$cache/ok"
   echo "built: $v" >&2
 }
+
+# promtool_bin CACHE : prints the path of a promtool (PATH first, else Debian's package `prometheus`
+# unpacked into CACHE once). Unpacked rather than installed: installing the package would also install
+# and start a Prometheus server.
+promtool_bin() {
+  local cache="$1"
+  if command -v promtool >/dev/null 2>&1; then command -v promtool; return 0; fi
+  if [[ -x "$cache/usr/bin/promtool" ]] && "$cache/usr/bin/promtool" --version >/dev/null 2>&1; then
+    echo "$cache/usr/bin/promtool"; return 0
+  fi
+  rm -rf "$cache" && mkdir -p "$cache/debs"
+  (cd "$cache/debs" && apt-get download -q prometheus) >"$cache/apt.log" 2>&1 \
+    || { apt-get update -qq >>"$cache/apt.log" 2>&1; (cd "$cache/debs" && apt-get download -q prometheus) >>"$cache/apt.log" 2>&1; } \
+    || { echo "cannot download Debian's package prometheus (for promtool): $(tail -n2 "$cache/apt.log")" >&2; return 1; }
+  dpkg-deb -x "$cache"/debs/prometheus_*.deb "$cache" || { echo "cannot unpack $cache/debs/prometheus_*.deb" >&2; return 1; }
+  rm -rf "$cache/debs" "$cache/usr/share" "$cache/usr/bin/prometheus"
+  "$cache/usr/bin/promtool" --version >/dev/null 2>&1 || { echo "the unpacked promtool does not run" >&2; return 1; }
+  echo "$cache/usr/bin/promtool"
+}

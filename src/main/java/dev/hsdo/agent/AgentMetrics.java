@@ -23,6 +23,7 @@ public final class AgentMetrics {
     private final AtomicLong desiredGeneration = new AtomicLong();
     private final AtomicLong appliedGeneration = new AtomicLong();
     private final AtomicLong planProblems = new AtomicLong();
+    private final AtomicLong haproxyReachable = new AtomicLong();
     private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
 
     public AgentMetrics(MeterRegistry registry) {
@@ -36,6 +37,10 @@ public final class AgentMetrics {
         Gauge.builder("hsdo.plan.problems", planProblems, AtomicLong::get)
                 .description("parts of the plan this agent leaves out (endpoints beyond the slots, unknown backends, "
                         + "servers HAProxy refused) while it applies the rest").register(registry);
+        // What an alert needs: an agent that keeps its plan but cannot reach its HAProxy changes nothing there.
+        Gauge.builder("hsdo.haproxy.reachable", haproxyReachable, AtomicLong::get)
+                .description("1 while the last round reached HAProxy's Runtime API, 0 when it failed (and before the first plan)")
+                .register(registry);
     }
 
     /** Metrics that go nowhere, for tests and one-shot commands. */
@@ -56,6 +61,7 @@ public final class AgentMetrics {
         desiredGeneration.set(status.desiredGeneration());
         appliedGeneration.set(status.appliedGeneration());
         planProblems.set(status.planProblems().size());
+        haproxyReachable.set(status.haproxyReachable() ? 1 : 0);
     }
 
     void servers(Map<String, List<ServerStateRow>> observed) {

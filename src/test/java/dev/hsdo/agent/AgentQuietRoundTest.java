@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What an agent asks HAProxy on a round where nothing changed: the state dump only, and the stat dump now and then. */
 class AgentQuietRoundTest {
-    private static final String EMPTY_STATE = "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state"
+    static final String EMPTY_STATE = "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state"
             + " srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health"
             + " srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl"
             + " srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n";
-    private static final String EMPTY_STAT = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,status,weight,bck\n";
+    static final String EMPTY_STAT = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,status,weight,bck\n";
 
     /** An HAProxy without servers that records every batch of commands it is sent. */
     private static final class RecordingHaproxy implements RuntimeApi {

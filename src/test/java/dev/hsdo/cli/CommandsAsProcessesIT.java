@@ -75,6 +75,21 @@ class CommandsAsProcessesIT {
     }
 
     @Test
+    void validateSidecarChecksTheEnvironmentAsTheSidecarReadsIt() {
+        HsdoJar.Result ok = HsdoJar.run(dir, Map.of("DISCOVERY_DNS_NAME", "_http._tcp.store.example.com.",
+                "HAPROXY_BIND", "127.0.0.1:8888", "HSDO_DATA_DIR", dir.resolve("data").toString()), "validate", "--sidecar");
+        HsdoJar.Result rejected = HsdoJar.run(dir, Map.of("DISCOVERY_DNS_NAME", "_http._tcp.store.example.com.",
+                "HAPROXY_SLOTS", "many"), "validate", "--sidecar");
+
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("valid for hsdo sidecar (frontend 127.0.0.1:8888");
+        assertThat(rejected.code()).isEqualTo(2);
+        assertThat(rejected.err()).contains("HAPROXY_SLOTS: invalid value 'many'");
+        // Nothing was started: the data directory of a sidecar is not even created.
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void renderPrintsTheWholeConfigWithTheBackendAndItsServers() throws Exception {
         HsdoJar.Result r = HsdoJar.run(dir, Map.of(), "render", "-c", twoServers().toString());
 
