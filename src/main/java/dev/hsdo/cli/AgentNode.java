@@ -170,7 +170,9 @@ public final class AgentNode extends Node {
         doc.put("report", reporter.report());
         doc.put("agent", local.agent().status());
         doc.put("store", StatusDocs.store(storeHealth.state(), reporter.duplicate()));
-        doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
+        doc.put("haproxy", StatusDocs.haproxy(local.haproxy(), local.api()));
+        // The plan this agent works towards, server by server, for the status page.
+        doc.put("plan", StatusDocs.plan(plan(), storeHealth.state().error()));
         return doc;
     }
 
