@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Path;
@@ -98,21 +99,23 @@ class StatusPageBrowserIT {
     void theReleaseButtonIsRefusedWithoutTheTokenAndReleasesTheHeldBackChangeWithIt() {
         fleet.awaitConverged(List.of("o1", "o2", "o3"));
         fleet.serve(List.of("o1"));
-        WebElement release = await().atMost(PAGE).ignoreExceptions()
-                .until(() -> browser.driver().findElement(By.cssSelector("#guard button.release[data-backend='app']")), e -> true);
-        assertThat(browser.text("#guard")).contains("app").contains("held back");
+        await().atMost(PAGE).ignoreExceptions().untilAsserted(() ->
+{
+                    assertThat(browser.text("#guard h2")).contains("1 change held back");
+                    assertThat(browser.text("#guard tr[data-held='app']")).startsWith("app").contains("release");
+                });
         String shot = System.getProperty("hsdo.screenshot", System.getenv("HSDO_SCREENSHOT"));
         if (shot != null && !shot.isBlank()) browser.screenshot(Path.of(shot));
 
         browser.driver().findElement(By.id("token")).clear();
-        release.click();
+        clickRelease();
         await().atMost(PAGE).untilAsserted(() -> assertThat(browser.text("#guard-msg")).contains("Refused (401)"));
         // Still held back: nothing was released.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> heldBack() != null);
         assertThat(serverAddresses()).hasSize(3);
 
         browser.driver().findElement(By.id("token")).sendKeys(TOKEN);
-        browser.driver().findElement(By.cssSelector("#guard button.release[data-backend='app']")).click();
+        clickRelease();
         await().atMost(PAGE).untilAsserted(() -> assertThat(browser.text("#guard-msg")).contains("Released"));
         // Every HAProxy now runs the plan without the removed servers, and the page says so.
         fleet.awaitConverged(List.of("o1"));
@@ -137,6 +140,12 @@ class StatusPageBrowserIT {
         System.out.printf("a stopped agent turned red on the page after %d ms%n", Duration.ofNanos(System.nanoTime() - stopped).toMillis());
         assertThat(agentRow("a1").getAttribute("class")).doesNotContain("bad");
         assertThat(browser.text("#fleet")).contains("1 need attention");
+    }
+
+    /** Clicks the release button of backend app; found again if a refresh replaced it under the click. */
+    private void clickRelease() {
+        await().atMost(PAGE).ignoreExceptionsInstanceOf(StaleElementReferenceException.class).untilAsserted(() ->
+                browser.driver().findElement(By.cssSelector("#guard button.release[data-backend='app']")).click());
     }
 
     private WebElement agentRow(String id) {

@@ -3,7 +3,6 @@ package dev.hsdo.testing;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -61,7 +60,7 @@ public final class Chromium implements AutoCloseable {
     }
 
     /** The browser. */
-    public WebDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
