@@ -5,6 +5,7 @@ import dev.hsdo.store.etcd.EtcdFleetStore;
 import dev.hsdo.testing.Chromium;
 import dev.hsdo.testing.EtcdCluster;
 import dev.hsdo.testing.HaproxyFixture;
+import dev.hsdo.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,6 +20,7 @@ import org.openqa.selenium.WebElement;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +83,8 @@ class StatusPageBrowserIT {
             assertThat(agentRow("a2").getText()).contains("zone-b");
             assertThat(agentRow("a1").getAttribute("class")).doesNotContain("bad");
             assertThat(serverAddresses()).containsExactlyInAnyOrder(address("o1"), address("o2"));
+            // what each agent's HAProxy reports: both origins answer their health checks
+            assertThat(browser.text("details[data-backend='app'] summary")).contains("HAProxy on 2 agents: all up");
         });
         assertThat(browser.text("#facts")).contains("c1").contains("leader");
 
@@ -92,12 +96,27 @@ class StatusPageBrowserIT {
         System.out.printf("a server added to the source was on the page after %d ms%n", shown.toMillis());
         // The controller reads the file source every second and the page polls every 1.5 s.
         assertThat(shown).isLessThan(PAGE);
+
+        // A server nobody answers on: every agent's HAProxy marks it down, and the page names the agents.
+        int dead = Ports.free();
+        List<String> entries = new ArrayList<>();
+        for (String o : List.of("o1", "o2", "o3")) entries.add("address: 127.0.0.1, port: " + fleet.originPorts().get(o));
+        entries.add("address: 127.0.0.1, port: " + dead);
+        fleet.serveEntries(entries);
+        // health checks need a few failures, then the agents' next reports carry it
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.text("details[data-backend='app'] summary")).contains("servers down on 2")
+                    .contains("a1: 1 down").contains("a2: 1 down");
+            WebElement row = browser.driver().findElement(By.xpath(
+                    "//details[@data-backend='app']//tr[td[3][text()='127.0.0.1:" + dead + "']]"));
+            assertThat(row.getText()).contains("a1, a2");
+            assertThat(row.getAttribute("class")).contains("bad");
+        });
     }
 
     @Test
     @Order(2)
     void theReleaseButtonIsRefusedWithoutTheTokenAndReleasesTheHeldBackChangeWithIt() {
-        fleet.awaitConverged(List.of("o1", "o2", "o3"));
         fleet.serve(List.of("o1"));
         await().atMost(PAGE).ignoreExceptions().untilAsserted(() ->
 {
@@ -112,7 +131,7 @@ class StatusPageBrowserIT {
         await().atMost(PAGE).untilAsserted(() -> assertThat(browser.text("#guard-msg")).contains("Refused (401)"));
         // Still held back: nothing was released.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> heldBack() != null);
-        assertThat(serverAddresses()).hasSize(3);
+        assertThat(serverAddresses()).hasSize(4);
 
         browser.driver().findElement(By.id("token")).sendKeys(TOKEN);
         clickRelease();
