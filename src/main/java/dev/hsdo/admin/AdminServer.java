@@ -59,6 +59,7 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             switch (path) {
+                case "/" -> sendPage(ex);
                 case "/healthz" -> send(ex, 200, "text/plain", "ok\n");
                 case "/readyz" -> {
                     String reason = view.notReadyReason();
@@ -121,6 +122,19 @@ public final class AdminServer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The status page: one self-contained resource that reads {@code /api/v1/status}. The policy forbids anything
+     * from elsewhere, so a page that ever pulled an external asset would break visibly rather than leak.
+     */
+    private void sendPage(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+                + "style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+                + "frame-ancestors 'none'");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        send(ex, 200, "text/html; charset=utf-8", StatusPage.html());
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

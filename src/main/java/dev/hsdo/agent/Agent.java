@@ -10,6 +10,7 @@ import dev.hsdo.haproxy.RuntimePaths;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerPlan;
+import dev.hsdo.store.HaproxyServers;
 import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,8 @@ public final class Agent implements AutoCloseable {
     private int roundsSinceFullRead;
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
+    // what HAProxy reported of each backend's servers at the end of the last round that reached it
+    private volatile Map<String, HaproxyServers> haproxyServers = Map.of();
 
     /**
      * @param runningConfig the config text HAProxy was started with (its servers may differ), or null when
@@ -130,6 +133,11 @@ public final class Agent implements AutoCloseable {
         return applied;
     }
 
+    /** What HAProxy reported of every backend's servers (up, down, maint, sessions) at the end of the last round. */
+    public Map<String, HaproxyServers> haproxyServers() {
+        return haproxyServers;
+    }
+
     /** The latest status. */
     public AgentStatus status() {
         return status;
@@ -189,6 +197,7 @@ public final class Agent implements AutoCloseable {
                     commands = pending;
                 }
                 metrics.servers(observed.rows());
+                haproxyServers = observed.summary(haproxyServers);
             } catch (RuntimeApiException e) {
                 reachable = false;
                 errors.add("haproxy runtime API: " + e.getMessage());

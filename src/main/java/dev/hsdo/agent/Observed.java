@@ -8,10 +8,14 @@ import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.haproxy.StatCsvParser;
 import dev.hsdo.haproxy.StatRow;
+import dev.hsdo.store.HaproxyServers;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -67,6 +71,35 @@ public record Observed(Map<String, List<ServerStateRow>> rows, Map<String, Map<S
 
     private static RuntimeApiException unreadable(MalformedOutputException e) {
         return new RuntimeApiException("unreadable answer: " + e.getMessage(), e);
+    }
+
+    /**
+     * Every backend's servers as counts (up, down, in maintenance) and current sessions. A read without stat rows
+     * (a quiet round) has no sessions: those of {@code previous} are kept for the backends it has.
+     */
+    public Map<String, HaproxyServers> summary(Map<String, HaproxyServers> previous) {
+        Map<String, HaproxyServers> out = new TreeMap<>();
+        rows.forEach((backend, list) -> {
+            int up = 0, down = 0, maint = 0;
+            List<String> downNames = new ArrayList<>();
+            for (ServerStateRow r : list.stream().sorted(Comparator.comparing(ServerStateRow::serverName)).toList()) {
+                if (r.isMaint()) maint++;
+                else if (r.isUp()) up++;
+                else {
+                    down++;
+                    downNames.add(r.serverName());
+                }
+            }
+            long sessions;
+            if (stats.isEmpty()) {
+                HaproxyServers before = previous.get(backend);
+                sessions = before == null ? 0 : before.sessions();
+            } else {
+                sessions = stats(backend).values().stream().mapToLong(StatRow::currentSessions).sum();
+            }
+            out.put(backend, new HaproxyServers(up, down, maint, sessions, downNames));
+        });
+        return out;
     }
 
     /** The state rows of {@code backend}; none when HAProxy has no such backend. */

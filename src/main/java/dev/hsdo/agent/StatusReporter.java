@@ -2,6 +2,7 @@ package dev.hsdo.agent;
 
 import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.HaproxyServers;
 import dev.hsdo.store.StoreException;
 import dev.hsdo.util.WakeableLoop;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +44,7 @@ public final class StatusReporter implements AutoCloseable {
     private volatile String duplicate;
     // the loop thread's last logged refusal, so that it is logged once
     private String logged;
+    private volatile Supplier<Map<String, HaproxyServers>> haproxyServers = Map::of;
 
     /**
      * @param instance       this agent instance's nonce (see {@link AgentReport#instance()})
@@ -58,6 +61,12 @@ public final class StatusReporter implements AutoCloseable {
         this.clock = clock;
         this.ttl = ttl;
         this.loop = new WakeableLoop("hsdo-status-reporter", ttl.dividedBy(3), this::reportOnce);
+    }
+
+    /** Reports what {@code servers} gives of HAProxy's servers (up, down, sessions) too; returns this reporter. */
+    public StatusReporter haproxyServers(Supplier<Map<String, HaproxyServers>> servers) {
+        this.haproxyServers = servers;
+        return this;
     }
 
     /** Starts reporting to {@code agents} (the store answered, or was opened late). */
@@ -154,7 +163,7 @@ public final class StatusReporter implements AutoCloseable {
         AgentStatus s = status.get();
         String error = s.lastErrors().isEmpty() ? null : String.join("; ", s.lastErrors());
         return new AgentReport(agentId, zone, haproxyVersion.get(), s.desiredGeneration(), s.appliedGeneration(),
-                s.appliedAt(), error, clock.instant(), instance, s.planProblems());
+                s.appliedAt(), error, clock.instant(), instance, s.planProblems(), haproxyServers.get());
     }
 
     /** Reports at once. */

@@ -66,6 +66,7 @@ public final class AgentNode extends Node {
         FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         reporter = toClose.add(new StatusReporter(config.fleet().agentId(), state.instance(), config.fleet().zone(),
                 this::agentStatus, this::haproxyVersion, storeHealth, config.fleet().statusTtl(), clock));
+        reporter.haproxyServers(() -> local == null ? Map.of() : local.agent().haproxyServers());
         reporter.attach(fleet.agents(config.fleet().statusTtl()));
         String duplicate = reporter.claim();
         if (duplicate != null) throw new ConfigException(List.of("fleet.agent-id: " + duplicate));
@@ -170,7 +171,9 @@ public final class AgentNode extends Node {
         doc.put("report", reporter.report());
         doc.put("agent", local.agent().status());
         doc.put("store", StatusDocs.store(storeHealth.state(), reporter.duplicate()));
-        doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
+        doc.put("haproxy", StatusDocs.haproxy(local.haproxy(), local.api()));
+        // The plan this agent works towards, server by server, for the status page.
+        doc.put("plan", StatusDocs.plan(plan(), storeHealth.state().error()));
         return doc;
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 public final class ControllerNode extends Node {
     private Controller controller;
     private AgentRegistry agents;
+    private Clock clock;
 
     private ControllerNode(HsdoConfig config) {
         super(config);
@@ -32,6 +33,7 @@ public final class ControllerNode extends Node {
 
     @Override
     void startAll(Clock clock) throws Exception {
+        this.clock = clock;
         FleetStore fleet = toClose.add(FleetStores.open(config.store(), clock));
         agents = fleet.agents(config.fleet().statusTtl());
         controller = toClose.add(new Controller(config, () -> Standalone.sources(config, clock), fleet.plans(), clock,
@@ -65,6 +67,10 @@ public final class ControllerNode extends Node {
         } catch (StoreException e) {
             doc.put("fleet", Map.of("error", e.getMessage()));
         }
+        // For the status page: an agent whose report is much older than its renewal interval is stale, judged
+        // against this clock rather than the browser's.
+        doc.put("now", clock.instant());
+        doc.put("statusTtlMs", config.fleet().statusTtl().toMillis());
         return doc;
     }
 

@@ -90,7 +90,7 @@ public final class Standalone extends Node {
         doc.put("plan", StatusDocs.plan(controller));
         doc.put("agent", agent.status());
         doc.put("sources", StatusDocs.sources(controller));
-        doc.put("haproxy", StatusDocs.haproxy(haproxy));
+        doc.put("haproxy", StatusDocs.haproxy(haproxy, local.api()));
         return doc;
     }
 

@@ -4,8 +4,12 @@ import dev.hsdo.agent.AgentStatus;
 import dev.hsdo.agent.StoreHealth;
 import dev.hsdo.controller.Controller;
 import dev.hsdo.haproxy.HaproxyProcess;
+import dev.hsdo.haproxy.RuntimeApi;
+import dev.hsdo.haproxy.RuntimeApiException;
+import dev.hsdo.haproxy.StatRow;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
+import dev.hsdo.model.ServerPlan;
 import dev.hsdo.model.SourceSnapshot;
 
 import java.util.ArrayList;
@@ -19,7 +23,14 @@ final class StatusDocs {
 
     /** The plan in force: generation, digest, servers and held-back change per backend, the last store error. */
     static Map<String, Object> plan(Controller controller) {
-        Plan plan = controller.current();
+        return plan(controller.current(), controller.lastError());
+    }
+
+    /**
+     * {@code plan}: generation, digest, per backend its server count, held-back change and every server as planned
+     * ({@code members}, for the status page), and {@code storeError}.
+     */
+    static Map<String, Object> plan(Plan plan, String storeError) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("generation", plan.generation());
         p.put("digest", plan.digest());
@@ -28,11 +39,26 @@ final class StatusDocs {
             Map<String, Object> bd = new LinkedHashMap<>();
             bd.put("servers", b.servers().size());
             bd.put("heldBack", b.heldBack());
+            bd.put("members", b.servers().stream().map(StatusDocs::server).toList());
             backends.put(b.name(), bd);
         }
         p.put("backends", backends);
-        p.put("storeError", controller.lastError());
+        p.put("storeError", storeError);
         return p;
+    }
+
+    private static Map<String, Object> server(ServerPlan s) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", s.name());
+        d.put("id", s.id());
+        d.put("identity", s.identity());
+        d.put("address", s.address() + ":" + s.port());
+        d.put("weight", s.weight());
+        d.put("state", s.state().word());
+        d.put("zone", s.zone());
+        d.put("drainUntil", s.drainUntil());
+        d.put("rampSince", s.rampSince());
+        return d;
     }
 
     /** Every source's health, endpoint count and rejected entries. */
@@ -80,6 +106,31 @@ final class StatusDocs {
         if (duplicate != null) notes.add(duplicate);
         if (!status.planProblems().isEmpty()) notes.add("plan problems: " + status.planProblems());
         return notes.isEmpty() ? null : String.join("\n", notes);
+    }
+
+    /**
+     * {@link #haproxy(HaproxyProcess)} and what HAProxy itself reports for every server ({@code show stat}) under
+     * {@code servers}: backend → server → status, sessions, weight; or {@code serversError} when it does not answer.
+     */
+    static Map<String, Object> haproxy(HaproxyProcess haproxy, RuntimeApi api) {
+        Map<String, Object> h = haproxy(haproxy);
+        try {
+            Map<String, Map<String, Object>> servers = new LinkedHashMap<>();
+            for (StatRow r : api.showStat()) {
+                if (!r.isServer()) continue;
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("status", r.status());
+                d.put("sessions", r.currentSessions());
+                d.put("totalSessions", r.totalSessions());
+                d.put("queue", r.currentQueue());
+                d.put("weight", r.weight());
+                servers.computeIfAbsent(r.proxy(), k -> new LinkedHashMap<>()).put(r.service(), d);
+            }
+            h.put("servers", servers);
+        } catch (RuntimeApiException e) {
+            h.put("serversError", e.getMessage());
+        }
+        return h;
     }
 
     /** The supervised HAProxy's pid and start count, or that HAProxy is external when hsdo does not supervise it. */

@@ -1,8 +1,11 @@
 package dev.hsdo.store;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What one agent tells the fleet about itself, published with a time to live so that an agent that
@@ -19,21 +22,32 @@ import java.util.Objects;
  * @param instance          a nonce naming the agent instance (kept in its data directory across restarts), so
  *                          that a second agent started under the same id is told apart; null in older reports
  * @param planProblems      what of the plan the agent leaves out while it applies the rest (empty when nothing)
+ * @param haproxy           what its HAProxy reports of each backend's servers (up, down, sessions), by backend; empty
+ *                          in older reports
  */
 public record AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
                           long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
-                          String instance, List<String> planProblems) {
+                          String instance, List<String> planProblems, Map<String, HaproxyServers> haproxy) {
     public AgentReport {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(reportedAt, "reportedAt");
         planProblems = planProblems == null ? List.of() : List.copyOf(planProblems);
+        haproxy = haproxy == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(haproxy));
+    }
+
+    /** A report without HAProxy's server counts, as agents before them wrote. */
+    public AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
+                       long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
+                       String instance, List<String> planProblems) {
+        this(agentId, zone, haproxyVersion, desiredGeneration, appliedGeneration, appliedAt, lastError, reportedAt,
+                instance, planProblems, Map.of());
     }
 
     /** A report without an instance nonce or plan problems, as agents before them wrote. */
     public AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration, long appliedGeneration,
                        Instant appliedAt, String lastError, Instant reportedAt) {
         this(agentId, zone, haproxyVersion, desiredGeneration, appliedGeneration, appliedAt, lastError, reportedAt,
-                null, List.of());
+                null, List.of(), Map.of());
     }
 
     /** Whether this report comes from another live agent instance than {@code myInstance} under the same id. */

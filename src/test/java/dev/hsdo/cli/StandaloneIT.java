@@ -1,5 +1,6 @@
 package dev.hsdo.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hsdo.config.ConfigLoader;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.RuntimeApi;
@@ -7,6 +8,7 @@ import dev.hsdo.haproxy.ServerStateRow;
 import dev.hsdo.haproxy.ServersStateParser;
 import dev.hsdo.haproxy.SocketRuntimeApi;
 import dev.hsdo.plan.ServerIds;
+import dev.hsdo.store.PlanJson;
 import dev.hsdo.testing.Http;
 import dev.hsdo.testing.MutableClock;
 import dev.hsdo.testing.Origins;
@@ -272,6 +274,15 @@ class StandaloneIT {
         String metrics = adminGet("/metrics").body();
         assertThat(metrics).contains("hsdo_commands_sent_total").contains("hsdo_apply_duration_seconds")
                 .contains("hsdo_plan_generation").contains("hsdo_servers{backend=\"app\",state=\"up\"}");
+        // The status carries every planned server and what HAProxy reports of it, which the page at / shows.
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            JsonNode status = PlanJson.mapper().readTree(adminGet("/api/v1/status").body());
+            List<String> planned = status.path("plan").path("backends").path("app").path("members").findValuesAsText("name");
+            assertThat(planned).hasSize(2);
+            for (String name : planned)
+                assertThat(status.path("haproxy").path("servers").path("app").path(name).path("status").asText()).isEqualTo("UP");
+        });
+        assertThat(adminGet("/").headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
 
         // A stuck HAProxy (its worker stopped) makes hsdo not ready; it is ready again once HAProxy answers.
         long worker = hsdo.haproxy().workerPid();

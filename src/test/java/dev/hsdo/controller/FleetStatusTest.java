@@ -1,10 +1,12 @@
 package dev.hsdo.controller;
 
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.HaproxyServers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +32,16 @@ class FleetStatusTest {
         assertThat(s.converged()).isEqualTo(1);
         assertThat(s.agents().get(0).behind()).isZero();
         assertThat(s.agents().get(0).planProblems()).containsExactly(overflow);
+    }
+
+    @Test
+    void whatEachAgentsHaproxyReportsOfItsServersIsShownAndAnOlderReportHasNone() {
+        HaproxyServers app = new HaproxyServers(3, 1, 0, 12, List.of("s4"));
+        FleetStatus s = FleetStatus.of(5, List.of(
+                new AgentReport("a1", null, "2.6.12", 5, 5, NOW, null, NOW, "i1", List.of(), Map.of("app", app)),
+                new AgentReport("a2", null, "2.6.12", 5, 5, NOW, null, NOW)));
+        assertThat(s.agents().get(0).haproxy()).containsExactly(Map.entry("app", app));
+        assertThat(s.agents().get(1).haproxy()).isEmpty();
     }
 
     @Test
