@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,8 +24,9 @@ class StatusReporterClaimTest {
 
     /** A registry in memory: the reports the test puts there, or a failure. */
     private static final class Registry implements AgentRegistry {
-        final List<AgentReport> reports = new ArrayList<>();
-        boolean down;
+        // Read by the reporter's loop too.
+        final List<AgentReport> reports = new CopyOnWriteArrayList<>();
+        volatile boolean down;
 
         @Override
         public void report(AgentReport report) throws StoreException {
@@ -76,8 +77,9 @@ class StatusReporterClaimTest {
 
     @Test
     void ownOrNoReportClaimsAtOnceAndAStoreThatDoesNotAnswerDecidesNothing() {
-        reporter.attach(registry);
+        // Down before attaching: the reporter's own loop looks as soon as it is attached.
         registry.down = true;
+        reporter.attach(registry);
         assertThat(reporter.claimStep()).isEqualTo(StatusReporter.Claim.NO_ANSWER);
         assertThat(reporter.claim()).as("a start during a store outage does not wait").isNull();
         registry.down = false;
