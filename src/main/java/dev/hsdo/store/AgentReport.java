@@ -1,5 +1,7 @@
 package dev.hsdo.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +27,9 @@ import java.util.TreeMap;
  * @param haproxy           what its HAProxy reports of each backend's servers (up, down, sessions), by backend; empty
  *                          in older reports
  */
+// A fleet upgraded one node at a time has newer agents reporting fields an older controller does not know:
+// a report is read for what the reader knows (a plan, by contrast, is never read in part).
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
                           long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
                           String instance, List<String> planProblems, Map<String, HaproxyServers> haproxy) {

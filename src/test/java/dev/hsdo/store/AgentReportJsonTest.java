@@ -29,4 +29,15 @@ class AgentReportJsonTest {
         assertThat(r.haproxy()).isEmpty();
         assertThat(r.appliedGeneration()).isEqualTo(4);
     }
+
+    @Test
+    void aReportOfANewerAgentReadsWithTheFieldsThisVersionKnows() throws Exception {
+        String newer = """
+                {"agentId":"a1","zone":null,"haproxyVersion":"3.0.11","desiredGeneration":5,"appliedGeneration":5,
+                 "appliedAt":"2026-01-01T00:00:00Z","lastError":null,"reportedAt":"2026-01-01T00:00:00Z",
+                 "instance":"i1","planProblems":[],"someFieldOfALaterVersion":{"x":[1,2]}}""";
+        AgentReport r = PlanJson.mapper().readValue(newer, AgentReport.class);
+        assertThat(r.agentId()).isEqualTo("a1");
+        assertThat(r.appliedGeneration()).isEqualTo(5);
+    }
 }
