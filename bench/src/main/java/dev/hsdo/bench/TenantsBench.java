@@ -1,0 +1,305 @@
+package dev.hsdo.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Routing requests to their tenant's shard on one HAProxy, three ways side by side in one run, with wrk:
+ * (a) the sharding write-up's design, rebuilt from its description: a Lua action doing one blocking HTTP GET
+ * per request to a lookup service ({@link TenantLookup}, its own process) and routing by the answer;
+ * (b) an HAProxy map keyed on the same {@code username} cookie; (c) no lookup at all (one default backend).
+ * 10 000 tenants on 4 shards; each shard is a backend whose one origin answers with its shard name and the
+ * cookie it got, so the wrk script counts misrouted answers. Then the lookup service is stopped and (a) and (b)
+ * run again: how many users land on the default shard without an error.
+ *
+ * <p>Each load (wrk connections) is measured in rounds, the cases taking turns going first. The Lua script
+ * counts how its lookups ended (admin socket command {@code tenant lookups}), so misrouting is traced to its
+ * cause. Every process (two HAProxies, the lookup service, wrk) is stopped by its PID; files stay in the work
+ * directory.
+ *
+ * <p>Usage: {@code TenantsBench <work dir> <bench/tenants dir> [seconds per case] [connections,...] [rounds]}.
+ */
+public final class TenantsBench {
+    private static final List<String> SHARDS = List.of("shard-1", "shard-2", "shard-3", "shard-4");
+    /** Where (a) sends a request whose lookup failed and (b) an unknown tenant: the write-up's default shard. */
+    private static final String DEFAULT_SHARD = SHARDS.getFirst();
+    private static final int TENANTS = 10_000;
+    private static final int WRK_THREADS = 2;
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    /** Seconds per socket operation of the Lua lookup (connect, send, receive). */
+    private static final int LOOKUP_TIMEOUT_S = 1;
+    private static final Duration LIMIT = Duration.ofMinutes(30);
+
+    private TenantsBench() {}
+
+    /** The three ways of routing, each a frontend of the one HAProxy. */
+    private enum Case {
+        LUA("(a) Lua action, one HTTP GET per request to the lookup service"),
+        MAP("(b) HAProxy map on the `username` cookie"),
+        NONE("(c) no lookup (default_backend)");
+
+        final String title;
+
+        Case(String title) {
+            this.title = title;
+        }
+    }
+
+    /**
+     * One measured wrk run, the CPU the proxy and the lookup service spent on it (clock ticks), and how the
+     * Lua lookups made meanwhile ended (the script's counters, this run's share).
+     */
+    private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups) {
+        long lookups(String outcome) {
+            return lookups.getOrDefault(outcome, 0L);
+        }
+
+        double proxyCpuUsPerRequest() {
+            return ticksToUs(proxyTicks) / wrk.requests();
+        }
+
+        double lookupCpuUsPerRequest() {
+            return ticksToUs(lookupTicks) / wrk.requests();
+        }
+    }
+
+    @SuppressWarnings("try") // the watchdog is only armed and disarmed
+    public static void main(String[] args) throws Exception {
+        String usage = "TenantsBench <work dir> <bench/tenants dir> [seconds per case] [connections,...] [rounds]";
+        Path dir = Args.workDir(args, usage);
+        if (args.length < 2) throw new IllegalArgumentException("usage: " + usage);
+        Path scripts = Path.of(args[1]).toAbsolutePath();
+        Duration perCase = Duration.ofSeconds(Args.positive(args, 2, "seconds per case", 10));
+        List<Integer> loads = connections(args.length > 3 ? args[3] : "50,400");
+        int rounds = Args.positive(args, 4, "rounds", 3);
+
+        TenantTable table = TenantTable.generate(TENANTS, SHARDS);
+        Path csv = dir.resolve("tenants.csv"), map = dir.resolve("tenants.map");
+        table.writeCsv(csv);
+        table.writeMap(map);
+        List<Integer> ports = Haproxy.freePorts(SHARDS.size() + Case.values().length + 1);
+        List<Integer> originPorts = ports.subList(0, SHARDS.size());
+        Map<Case, Integer> frontends = new EnumMap<>(Case.class);
+        for (Case c : Case.values()) frontends.put(c, ports.get(SHARDS.size() + c.ordinal()));
+        int lookupPort = ports.getLast();
+
+        System.out.printf("tenant routing: %d tenants on %d shards (%s); wrk -t %d with %s connections, %d s per case, %d rounds per"
+                        + " load (+ %d s warm-up per case), then %d s per case with the lookup service stopped%n", TENANTS, SHARDS.size(),
+                shardCounts(table), WRK_THREADS, loads, perCase.toSeconds(), rounds, WARM_UP.toSeconds(), perCase.toSeconds());
+        System.out.println("(b) is a hand-written `use_backend %[req.cook(username),map(tenants.map," + DEFAULT_SHARD
+                + ")]`, not rendered by hsdo (this branch's hsdo has no `tenants:` section yet)");
+        Map<Integer, Map<Case, List<Run>>> runs = new LinkedHashMap<>();
+        Map<Case, Run> down = new EnumMap<>(Case.class);
+        try (Watchdog ignored = Watchdog.arm(LIMIT);
+             Haproxy origins = Haproxy.start(dir, "origins", origins(originPorts));
+             Child lookup = startLookup(dir, lookupPort, csv);
+             Haproxy proxy = Haproxy.start(dir, "tenants", global(scripts, lookupPort), proxy(frontends, originPorts, map))) {
+            Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup);
+            precheck(table, frontends);
+            Case[] cases = Case.values();
+            for (int connections : loads) {
+                System.out.printf("%d connections:%n", connections);
+                for (Case c : cases) bench.run(c, WARM_UP, connections, "warmup");
+                Map<Case, List<Run>> level = runs.computeIfAbsent(connections, x -> new EnumMap<>(Case.class));
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < cases.length; k++) {
+                        Case c = cases[Math.floorMod(k + r, cases.length)];
+                        Run run = bench.run(c, perCase, connections, "round" + r);
+                        level.computeIfAbsent(c, x -> new ArrayList<>()).add(run);
+                        System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, failed %d%s%n",
+                                r + 1, c, run.wrk().perSecond(), run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3,
+                                run.wrk().misrouted(), run.wrk().requests(), run.wrk().failed(),
+                                c == Case.LUA ? ", lookups " + run.lookups() : "");
+                    }
+                }
+            }
+            if (!lookup.stop(Duration.ofSeconds(5))) System.out.println("  (the lookup service needed a SIGKILL)");
+            for (Case c : List.of(Case.LUA, Case.MAP)) down.put(c, bench.run(c, perCase, loads.getFirst(), "down"));
+        }
+        for (var e : runs.entrySet()) report(e.getKey(), e.getValue());
+        reportDown(table, loads.getFirst(), down);
+    }
+
+    /** Runs wrk against one case's frontend; measures the CPU of the proxy and of the lookup service meanwhile. */
+    private record Bench(Path dir, Path script, Path csv, Map<Case, Integer> frontends, Haproxy proxy, Child lookup) {
+        Run run(Case c, Duration duration, int connections, String label) throws IOException, InterruptedException {
+            Map<String, Long> lookups0 = lookups();
+            long proxy0 = Procs.cpuTicks(proxy.pid()), lookup0 = Procs.cpuTicks(lookup.pid());
+            Wrk.Result r = Wrk.run(script, csv, c != Case.NONE, "http://127.0.0.1:" + frontends.get(c) + "/", duration,
+                    WRK_THREADS, connections, dir.resolve("wrk-" + c + "-c" + connections + "-" + label + ".log"));
+            long lookup1 = Procs.cpuTicks(lookup.pid()), proxy1 = Procs.cpuTicks(proxy.pid());
+            Map<String, Long> lookups = new LinkedHashMap<>(lookups());
+            lookups.replaceAll((outcome, n) -> n - lookups0.getOrDefault(outcome, 0L));
+            return new Run(r, proxy1 - proxy0, lookup0 < 0 || lookup1 < 0 ? 0 : lookup1 - lookup0, lookups);
+        }
+
+        /** The Lua script's counts of how lookups ended so far (admin socket command {@code tenant lookups}). */
+        private Map<String, Long> lookups() throws IOException {
+            return Wrk.fields(OneShotCli.send(proxy.socket, "tenant lookups"));
+        }
+    }
+
+    private static String global(Path scripts, int lookupPort) {
+        return """
+                  setenv TENANT_LOOKUP 127.0.0.1:%d
+                  setenv TENANT_LOOKUP_TIMEOUT %d
+                  lua-load %s
+                """.formatted(lookupPort, LOOKUP_TIMEOUT_S, scripts.resolve("lookup.lua"));
+    }
+
+    private static String proxy(Map<Case, Integer> frontends, List<Integer> originPorts, Path map) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < SHARDS.size(); i++)
+            b.append("backend ").append(SHARDS.get(i)).append("\n  server s1 127.0.0.1:").append(originPorts.get(i)).append('\n');
+        b.append("""
+                frontend lua
+                  bind 127.0.0.1:%d
+                  http-request lua.tenant_lookup
+                  use_backend %%[var(txn.shard)] if { var(txn.shard) -m found }
+                  default_backend %s
+                """.formatted(frontends.get(Case.LUA), DEFAULT_SHARD));
+        b.append("frontend map\n  bind 127.0.0.1:").append(frontends.get(Case.MAP)).append('\n').append(mapRouting(map));
+        b.append("""
+                frontend none
+                  bind 127.0.0.1:%d
+                  default_backend %s
+                """.formatted(frontends.get(Case.NONE), DEFAULT_SHARD));
+        return b.toString();
+    }
+
+    /**
+     * Case (b)'s routing lines. Hand-written: hsdo on this branch cannot render a {@code tenants:} section yet.
+     * Once it can, these are the lines {@code hsdo render} puts in the tenant frontend.
+     */
+    private static String mapRouting(Path map) {
+        return """
+                  use_backend %%[req.cook(username),map(%s,%s)]
+                  default_backend %s
+                """.formatted(map, DEFAULT_SHARD, DEFAULT_SHARD);
+    }
+
+    /** One HAProxy holding the shards' origins: each answers "<shard> <username cookie>". */
+    private static String origins(List<Integer> ports) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < SHARDS.size(); i++)
+            b.append("frontend origin-").append(SHARDS.get(i)).append("\n  bind 127.0.0.1:").append(ports.get(i))
+                    .append("\n  http-request return status 200 content-type text/plain lf-string \"")
+                    .append(SHARDS.get(i)).append(" %[req.cook(username)]\"\n");
+        return b.toString();
+    }
+
+    private static Child startLookup(Path dir, int port, Path csv) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return Child.start(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TenantLookup.class.getName(),
+                Integer.toString(port), csv.toString()), dir.resolve("lookup.log"), port, Duration.ofSeconds(30));
+    }
+
+    /** A few tenants of every shard through (a) and (b) before measuring: a broken setup fails here, not in a table. */
+    private static void precheck(TenantTable table, Map<Case, Integer> frontends) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> sample = table.shards().keySet().stream().limit(20).toList();
+        for (Case c : List.of(Case.LUA, Case.MAP)) {
+            for (String tenant : sample) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontends.get(c) + "/"))
+                        .header("Cookie", "username=" + tenant).timeout(Duration.ofSeconds(5)).build();
+                HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+                String want = table.shards().get(tenant) + " " + tenant;
+                if (resp.statusCode() != 200 || !resp.body().equals(want))
+                    throw new IOException(c + ": tenant " + tenant + " got " + resp.statusCode() + " '" + resp.body()
+                            + "', expected '" + want + "'");
+            }
+        }
+    }
+
+    private static void report(int connections, Map<Case, List<Run>> runs) {
+        List<Run> none = runs.get(Case.NONE);
+        double rps0 = median(none, r -> r.wrk().perSecond()), p50 = median(none, r -> r.wrk().p50Us()), p99 = median(none, r -> r.wrk().p99Us());
+        System.out.println();
+        System.out.printf("%d connections: medians over %d rounds; misrouted, failed and failed lookups are totals over the rounds.%n%n",
+                connections, none.size());
+        System.out.println("| case | req/s | p50 | p99 | misrouted (2xx from a wrong shard) | failed (non-2xx, socket errors)"
+                + " | lookups failed: connect / no answer / not 200 | HAProxy CPU per request | lookup service CPU per request |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (Case c : Case.values()) {
+            List<Run> rs = runs.get(c);
+            long requests = sum(rs, r -> r.wrk().requests()), misrouted = sum(rs, r -> r.wrk().misrouted());
+            double rps = median(rs, r -> r.wrk().perSecond());
+            double rp50 = median(rs, r -> r.wrk().p50Us()), rp99 = median(rs, r -> r.wrk().p99Us());
+            System.out.printf("| %s | %.0f (%.2f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %s | %d of %d | %s | %.0f µs | %s |%n",
+                    c.title, rps, rps / rps0, rp50 / 1e3, rp50 / p50, rp99 / 1e3, rp99 / p99,
+                    c == Case.NONE ? "not checked (one shard by design)"
+                            : "%d of %d (%.3f %%)".formatted(misrouted, requests, 100.0 * misrouted / requests),
+                    sum(rs, r -> r.wrk().failed()), requests,
+                    c == Case.LUA ? "%d / %d / %d".formatted(sum(rs, r -> r.lookups("connect_failed")),
+                            sum(rs, r -> r.lookups("no_answer")), sum(rs, r -> r.lookups("not_200"))) : "—",
+                    median(rs, Run::proxyCpuUsPerRequest),
+                    c == Case.LUA ? "%.0f µs".formatted(median(rs, Run::lookupCpuUsPerRequest)) : "—");
+        }
+    }
+
+    private static void reportDown(TenantTable table, int connections, Map<Case, Run> down) {
+        long elsewhere = TENANTS - table.on(DEFAULT_SHARD);
+        System.out.println();
+        System.out.printf("Lookup service stopped, %d connections (%d of %d tenants, %.1f %%, live on another shard than the"
+                + " default %s):%n%n", connections, elsewhere, TENANTS, 100.0 * elsewhere / TENANTS, DEFAULT_SHARD);
+        System.out.println("| case, lookup service stopped | req/s | requests answered 2xx by a wrong shard | users answered by a wrong shard"
+                + " | failed (non-2xx, socket errors) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (Case c : List.of(Case.LUA, Case.MAP)) {
+            Wrk.Result w = down.get(c).wrk();
+            System.out.printf("| %s | %.0f | %d of %d (%.1f %%) | %d of %d (%.1f %%) | %d |%n", c.title, w.perSecond(), w.misrouted(),
+                    w.requests(), 100 * w.misroutedShare(), w.wrongUsers(), w.users(), 100 * w.wrongUserShare(), w.failed());
+        }
+    }
+
+    /** {@code text}: positive numbers separated by commas. */
+    private static List<Integer> connections(String text) {
+        List<Integer> loads = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            try {
+                int n = Integer.parseInt(part.trim());
+                if (n > 0) {
+                    loads.add(n);
+                    continue;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException("connections (argument 4): invalid value '" + text
+                    + "' (positive numbers separated by commas, e.g. 50,400)");
+        }
+        return loads;
+    }
+
+    private static long sum(List<Run> runs, ToLongFunction<Run> f) {
+        return runs.stream().mapToLong(f).sum();
+    }
+
+    private static String shardCounts(TenantTable table) {
+        StringBuilder b = new StringBuilder();
+        for (String s : SHARDS) b.append(b.isEmpty() ? "" : ", ").append(s).append(' ').append(table.on(s));
+        return b.toString();
+    }
+
+    private static double median(List<Run> runs, ToDoubleFunction<Run> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double ticksToUs(long ticks) {
+        // Linux reports process CPU times in USER_HZ ticks, 100 per second on every mainstream architecture.
+        return ticks * 10_000.0;
+    }
+}
