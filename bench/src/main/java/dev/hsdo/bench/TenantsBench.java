@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -29,7 +32,10 @@ import java.util.function.ToLongFunction;
  * cause. Every process (two HAProxies, the lookup service, wrk) is stopped by its PID; files stay in the work
  * directory.
  *
- * <p>Usage: {@code TenantsBench <work dir> <bench/tenants dir> [seconds per case] [connections,...] [rounds]}.
+ * <p>Case (b)'s routing lines are hand-written or taken from {@code hsdo render} of {@code bench/tenants/hsdo.yaml}
+ * ({@link #MAP_ROUTING}); the backends, origins and map file are the benchmark's either way.
+ *
+ * <p>Usage: {@code TenantsBench <work dir> <repository> [seconds per case] [connections,...] [rounds]}.
  */
 public final class TenantsBench {
     private static final List<String> SHARDS = List.of("shard-1", "shard-2", "shard-3", "shard-4");
@@ -41,6 +47,12 @@ public final class TenantsBench {
     /** Seconds per socket operation of the Lua lookup (connect, send, receive). */
     private static final int LOOKUP_TIMEOUT_S = 1;
     private static final Duration LIMIT = Duration.ofMinutes(30);
+
+    /** Where case (b)'s {@code use_backend} lines come from. */
+    private enum MapRouting { HAND_WRITTEN, HSDO_RENDER }
+
+    /** HSDO_RENDER once hsdo renders a {@code tenants:} section (issue 10); nothing else needs to change. */
+    private static final MapRouting MAP_ROUTING = MapRouting.HAND_WRITTEN;
 
     private TenantsBench() {}
 
@@ -58,10 +70,11 @@ public final class TenantsBench {
     }
 
     /**
-     * One measured wrk run, the CPU the proxy and the lookup service spent on it (clock ticks), and how the
-     * Lua lookups made meanwhile ended (the script's counters, this run's share).
+     * One measured wrk run, the CPU the proxy and the lookup service spent on it (clock ticks), how the Lua
+     * lookups made meanwhile ended (the script's counters, this run's share), and how many connections the
+     * kernel turned away meanwhile because a listener's accept queue was full (all of this network namespace).
      */
-    private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups) {
+    private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups, long listenOverflows) {
         long lookups(String outcome) {
             return lookups.getOrDefault(outcome, 0L);
         }
@@ -77,10 +90,10 @@ public final class TenantsBench {
 
     @SuppressWarnings("try") // the watchdog is only armed and disarmed
     public static void main(String[] args) throws Exception {
-        String usage = "TenantsBench <work dir> <bench/tenants dir> [seconds per case] [connections,...] [rounds]";
+        String usage = "TenantsBench <work dir> <repository> [seconds per case] [connections,...] [rounds]";
         Path dir = Args.workDir(args, usage);
         if (args.length < 2) throw new IllegalArgumentException("usage: " + usage);
-        Path scripts = Path.of(args[1]).toAbsolutePath();
+        Path repo = Path.of(args[1]).toAbsolutePath(), scripts = repo.resolve("bench/tenants");
         Duration perCase = Duration.ofSeconds(Args.positive(args, 2, "seconds per case", 10));
         List<Integer> loads = connections(args.length > 3 ? args[3] : "50,400");
         int rounds = Args.positive(args, 4, "rounds", 3);
@@ -98,14 +111,16 @@ public final class TenantsBench {
         System.out.printf("tenant routing: %d tenants on %d shards (%s); wrk -t %d with %s connections, %d s per case, %d rounds per"
                         + " load (+ %d s warm-up per case), then %d s per case with the lookup service stopped%n", TENANTS, SHARDS.size(),
                 shardCounts(table), WRK_THREADS, loads, perCase.toSeconds(), rounds, WARM_UP.toSeconds(), perCase.toSeconds());
-        System.out.println("(b) is a hand-written `use_backend %[req.cook(username),map(tenants.map," + DEFAULT_SHARD
-                + ")]`, not rendered by hsdo (this branch's hsdo has no `tenants:` section yet)");
+        List<String> mapLines = mapRouting(dir, repo, originPorts, map);
+        System.out.println(MAP_ROUTING == MapRouting.HSDO_RENDER ? "(b) routes with the lines `hsdo render` gave for bench/tenants/hsdo.yaml:"
+                : "(b) routes with hand-written lines, not rendered by hsdo (switch MAP_ROUTING once hsdo renders `tenants:`):");
+        for (String l : mapLines) System.out.println("    " + l);
         Map<Integer, Map<Case, List<Run>>> runs = new LinkedHashMap<>();
         Map<Case, Run> down = new EnumMap<>(Case.class);
         try (Watchdog ignored = Watchdog.arm(LIMIT);
              Haproxy origins = Haproxy.start(dir, "origins", origins(originPorts));
              Child lookup = startLookup(dir, lookupPort, csv);
-             Haproxy proxy = Haproxy.start(dir, "tenants", global(scripts, lookupPort), proxy(frontends, originPorts, map))) {
+             Haproxy proxy = Haproxy.start(dir, "tenants", global(scripts, lookupPort), proxy(frontends, originPorts, mapLines))) {
             Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup);
             precheck(table, frontends);
             Case[] cases = Case.values();
@@ -121,7 +136,7 @@ public final class TenantsBench {
                         System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, failed %d%s%n",
                                 r + 1, c, run.wrk().perSecond(), run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3,
                                 run.wrk().misrouted(), run.wrk().requests(), run.wrk().failed(),
-                                c == Case.LUA ? ", lookups " + run.lookups() : "");
+                                c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows() : "");
                     }
                 }
             }
@@ -136,13 +151,26 @@ public final class TenantsBench {
     private record Bench(Path dir, Path script, Path csv, Map<Case, Integer> frontends, Haproxy proxy, Child lookup) {
         Run run(Case c, Duration duration, int connections, String label) throws IOException, InterruptedException {
             Map<String, Long> lookups0 = lookups();
+            long overflows0 = listenOverflows();
             long proxy0 = Procs.cpuTicks(proxy.pid()), lookup0 = Procs.cpuTicks(lookup.pid());
             Wrk.Result r = Wrk.run(script, csv, c != Case.NONE, "http://127.0.0.1:" + frontends.get(c) + "/", duration,
                     WRK_THREADS, connections, dir.resolve("wrk-" + c + "-c" + connections + "-" + label + ".log"));
             long lookup1 = Procs.cpuTicks(lookup.pid()), proxy1 = Procs.cpuTicks(proxy.pid());
             Map<String, Long> lookups = new LinkedHashMap<>(lookups());
             lookups.replaceAll((outcome, n) -> n - lookups0.getOrDefault(outcome, 0L));
-            return new Run(r, proxy1 - proxy0, lookup0 < 0 || lookup1 < 0 ? 0 : lookup1 - lookup0, lookups);
+            return new Run(r, proxy1 - proxy0, lookup0 < 0 || lookup1 < 0 ? 0 : lookup1 - lookup0, lookups,
+                    listenOverflows() - overflows0);
+        }
+
+        /** The kernel's count of connections dropped because an accept queue was full (TcpExt ListenOverflows). */
+        private static long listenOverflows() throws IOException {
+            List<String> tcpExt = Files.readAllLines(Path.of("/proc/net/netstat")).stream().filter(l -> l.startsWith("TcpExt:")).toList();
+            if (tcpExt.size() == 2) {
+                List<String> names = List.of(tcpExt.get(0).split(" ")), values = List.of(tcpExt.get(1).split(" "));
+                int i = names.indexOf("ListenOverflows");
+                if (i > 0 && i < values.size()) return Long.parseLong(values.get(i));
+            }
+            throw new IOException("no TcpExt ListenOverflows in /proc/net/netstat");
         }
 
         /** The Lua script's counts of how lookups ended so far (admin socket command {@code tenant lookups}). */
@@ -159,7 +187,7 @@ public final class TenantsBench {
                 """.formatted(lookupPort, LOOKUP_TIMEOUT_S, scripts.resolve("lookup.lua"));
     }
 
-    private static String proxy(Map<Case, Integer> frontends, List<Integer> originPorts, Path map) {
+    private static String proxy(Map<Case, Integer> frontends, List<Integer> originPorts, List<String> mapLines) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < SHARDS.size(); i++)
             b.append("backend ").append(SHARDS.get(i)).append("\n  server s1 127.0.0.1:").append(originPorts.get(i)).append('\n');
@@ -170,7 +198,8 @@ public final class TenantsBench {
                   use_backend %%[var(txn.shard)] if { var(txn.shard) -m found }
                   default_backend %s
                 """.formatted(frontends.get(Case.LUA), DEFAULT_SHARD));
-        b.append("frontend map\n  bind 127.0.0.1:").append(frontends.get(Case.MAP)).append('\n').append(mapRouting(map));
+        b.append("frontend map\n  bind 127.0.0.1:").append(frontends.get(Case.MAP)).append('\n');
+        for (String l : mapLines) b.append("  ").append(l).append('\n');
         b.append("""
                 frontend none
                   bind 127.0.0.1:%d
@@ -179,15 +208,34 @@ public final class TenantsBench {
         return b.toString();
     }
 
-    /**
-     * Case (b)'s routing lines. Hand-written: hsdo on this branch cannot render a {@code tenants:} section yet.
-     * Once it can, these are the lines {@code hsdo render} puts in the tenant frontend.
-     */
-    private static String mapRouting(Path map) {
-        return """
-                  use_backend %%[req.cook(username),map(%s,%s)]
-                  default_backend %s
-                """.formatted(map, DEFAULT_SHARD, DEFAULT_SHARD);
+    /** Case (b)'s routing lines (frontend {@code map}): the map file {@code map}, unknown tenants to the default shard. */
+    private static List<String> mapRouting(Path dir, Path repo, List<Integer> originPorts, Path map)
+            throws IOException, InterruptedException {
+        if (MAP_ROUTING == MapRouting.HAND_WRITTEN)
+            return List.of("use_backend %[req.cook(username),map(" + map + "," + DEFAULT_SHARD + ")]", "default_backend " + DEFAULT_SHARD);
+        // hsdo.yaml names its files relative to itself: the table and map written above, and one server file per shard.
+        Files.copy(repo.resolve("bench/tenants/hsdo.yaml"), dir.resolve("hsdo.yaml"), StandardCopyOption.REPLACE_EXISTING);
+        for (int i = 0; i < SHARDS.size(); i++)
+            Files.writeString(dir.resolve(SHARDS.get(i) + ".yaml"), "servers:\n  - {address: 127.0.0.1, port: %d, name: s1}\n"
+                    .formatted(originPorts.get(i)));
+        Path out = dir.resolve("hsdo-render.txt");
+        Process p = new ProcessBuilder(repo.resolve("hsdo").toString(), "render", "--no-check", "-c", dir.resolve("hsdo.yaml").toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0)
+                throw new IOException("hsdo render failed" + (p.isAlive() ? " to end in 5 minutes" : "") + ": " + Child.tail(out));
+        } finally {
+            if (p.isAlive()) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        List<String> lines = new ArrayList<>();
+        boolean inside = false;
+        for (String l : Files.readAllLines(out)) {
+            if (!l.startsWith(" ")) inside = l.equals("frontend map");
+            else if (inside && (l.trim().startsWith("use_backend ") || l.trim().startsWith("default_backend "))) lines.add(l.trim());
+        }
+        if (lines.stream().noneMatch(l -> l.contains("map(" + map + ",")))
+            throw new IOException("hsdo render gave frontend map no lookup in " + map + ": " + lines + " (see " + out + ")");
+        return lines;
     }
 
     /** One HAProxy holding the shards' origins: each answers "<shard> <username cookie>". */
@@ -230,7 +278,7 @@ public final class TenantsBench {
         System.out.printf("%d connections: medians over %d rounds; misrouted, failed and failed lookups are totals over the rounds.%n%n",
                 connections, none.size());
         System.out.println("| case | req/s | p50 | p99 | misrouted (2xx from a wrong shard) | failed (non-2xx, socket errors)"
-                + " | lookups failed: connect / no answer / not 200 | HAProxy CPU per request | lookup service CPU per request |");
+                + " | lookups failed: connect / no answer / not 200 (accept-queue overflows) | HAProxy CPU per request | lookup service CPU per request |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Case c : Case.values()) {
             List<Run> rs = runs.get(c);
@@ -242,8 +290,8 @@ public final class TenantsBench {
                     c == Case.NONE ? "not checked (one shard by design)"
                             : "%d of %d (%.3f %%)".formatted(misrouted, requests, 100.0 * misrouted / requests),
                     sum(rs, r -> r.wrk().failed()), requests,
-                    c == Case.LUA ? "%d / %d / %d".formatted(sum(rs, r -> r.lookups("connect_failed")),
-                            sum(rs, r -> r.lookups("no_answer")), sum(rs, r -> r.lookups("not_200"))) : "—",
+                    c == Case.LUA ? "%d / %d / %d (%d)".formatted(sum(rs, r -> r.lookups("connect_failed")),
+                            sum(rs, r -> r.lookups("no_answer")), sum(rs, r -> r.lookups("not_200")), sum(rs, Run::listenOverflows)) : "—",
                     median(rs, Run::proxyCpuUsPerRequest),
                     c == Case.LUA ? "%.0f µs".formatted(median(rs, Run::lookupCpuUsPerRequest)) : "—");
         }
