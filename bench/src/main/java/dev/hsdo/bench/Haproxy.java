@@ -32,10 +32,13 @@ final class Haproxy implements AutoCloseable {
      * {@code dir/name.sock}, followed by {@code body}; returns once the socket accepts connections.
      */
     static Haproxy start(Path dir, String name, String body) throws IOException, InterruptedException {
-        return start(dir, name, "", body);
+        return start(dir, name, "  maxconn 4096\n", body);
     }
 
-    /** The same with {@code global} (lines, each ending in a newline) added to the global section. */
+    /**
+     * The same with {@code global} (lines, each ending in a newline) in the global section after the admin
+     * socket, instead of {@code maxconn 4096}.
+     */
     static Haproxy start(Path dir, String name, String global, String body) throws IOException, InterruptedException {
         Path socket = dir.resolve(name + ".sock");
         Path cfg = dir.resolve(name + ".cfg");
@@ -43,7 +46,6 @@ final class Haproxy implements AutoCloseable {
                 global
                   stats socket %s mode 600 level admin
                   stats timeout 2m
-                  maxconn 4096
                 %sdefaults
                   mode http
                   timeout connect 1s

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -46,6 +47,8 @@ public final class TenantsBench {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     /** Seconds per socket operation of the Lua lookup (connect, send, receive). */
     private static final int LOOKUP_TIMEOUT_S = 1;
+    /** Within this machine's open-file limit of 20 000: HAProxy asks for about 2 × maxconn descriptors. */
+    private static final int PROXY_MAXCONN = 8000;
     private static final Duration LIMIT = Duration.ofMinutes(30);
 
     /** Where case (b)'s {@code use_backend} lines come from. */
@@ -72,9 +75,11 @@ public final class TenantsBench {
     /**
      * One measured wrk run, the CPU the proxy and the lookup service spent on it (clock ticks), how the Lua
      * lookups made meanwhile ended (the script's counters, this run's share), and how many connections the
-     * kernel turned away meanwhile because a listener's accept queue was full (all of this network namespace).
+     * kernel turned away meanwhile because a listener's accept queue was full (all of this network namespace),
+     * and the most file descriptors the proxy held at once (sampled every 100 ms).
      */
-    private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups, long listenOverflows) {
+    private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups, long listenOverflows,
+                       long peakFds) {
         long lookups(String outcome) {
             return lookups.getOrDefault(outcome, 0L);
         }
@@ -133,9 +138,10 @@ public final class TenantsBench {
                         Case c = cases[Math.floorMod(k + r, cases.length)];
                         Run run = bench.run(c, perCase, connections, "round" + r);
                         level.computeIfAbsent(c, x -> new ArrayList<>()).add(run);
-                        System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, failed %d%s%n",
-                                r + 1, c, run.wrk().perSecond(), run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3,
-                                run.wrk().misrouted(), run.wrk().requests(), run.wrk().failed(),
+                        System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, non-2xx %d,"
+                                        + " socket errors %d, HAProxy fds <= %d%s%n", r + 1, c, run.wrk().perSecond(),
+                                run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3, run.wrk().misrouted(), run.wrk().requests(),
+                                run.wrk().non2xx(), run.wrk().socketErrors(), run.peakFds(),
                                 c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows() : "");
                     }
                 }
@@ -153,13 +159,30 @@ public final class TenantsBench {
             Map<String, Long> lookups0 = lookups();
             long overflows0 = listenOverflows();
             long proxy0 = Procs.cpuTicks(proxy.pid()), lookup0 = Procs.cpuTicks(lookup.pid());
-            Wrk.Result r = Wrk.run(script, csv, c != Case.NONE, "http://127.0.0.1:" + frontends.get(c) + "/", duration,
-                    WRK_THREADS, connections, dir.resolve("wrk-" + c + "-c" + connections + "-" + label + ".log"));
+            AtomicLong peakFds = new AtomicLong();
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        peakFds.accumulateAndGet(Procs.openFds(proxy.pid()), Math::max);
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException done) {
+                    // the run ended
+                }
+            });
+            Wrk.Result r;
+            try {
+                r = Wrk.run(script, csv, c != Case.NONE, "http://127.0.0.1:" + frontends.get(c) + "/", duration,
+                        WRK_THREADS, connections, dir.resolve("wrk-" + c + "-c" + connections + "-" + label + ".log"));
+            } finally {
+                sampler.interrupt();
+                sampler.join();
+            }
             long lookup1 = Procs.cpuTicks(lookup.pid()), proxy1 = Procs.cpuTicks(proxy.pid());
             Map<String, Long> lookups = new LinkedHashMap<>(lookups());
             lookups.replaceAll((outcome, n) -> n - lookups0.getOrDefault(outcome, 0L));
             return new Run(r, proxy1 - proxy0, lookup0 < 0 || lookup1 < 0 ? 0 : lookup1 - lookup0, lookups,
-                    listenOverflows() - overflows0);
+                    listenOverflows() - overflows0, peakFds.get());
         }
 
         /** The kernel's count of connections dropped because an accept queue was full (TcpExt ListenOverflows). */
@@ -173,18 +196,35 @@ public final class TenantsBench {
             throw new IOException("no TcpExt ListenOverflows in /proc/net/netstat");
         }
 
-        /** The Lua script's counts of how lookups ended so far (admin socket command {@code tenant lookups}). */
-        private Map<String, Long> lookups() throws IOException {
-            return Wrk.fields(OneShotCli.send(proxy.socket, "tenant lookups"));
+        /**
+         * The Lua script's counts of how lookups ended so far (admin socket command {@code tenant lookups}). Asked
+         * up to three times: right after a run under heavy load, HAProxy once reset the admin connection.
+         */
+        private Map<String, Long> lookups() throws IOException, InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return Wrk.fields(OneShotCli.send(proxy.socket, "tenant lookups"));
+                } catch (IOException e) {
+                    if (attempt == 3) throw e;
+                    System.out.println("  (admin socket: " + e.getMessage() + "; asking again)");
+                    Thread.sleep(500);
+                }
+            }
         }
     }
 
+    /**
+     * The measured HAProxy's global lines. maxconn sizes its file descriptors (about twice maxconn): at 4096, the
+     * Lua sockets of lookups waiting on the lookup service's full accept queue used them all up at 400
+     * connections, and the origin connections failed ("socket(): not enough free sockets") with 503s.
+     */
     private static String global(Path scripts, int lookupPort) {
         return """
+                  maxconn %d
                   setenv TENANT_LOOKUP 127.0.0.1:%d
                   setenv TENANT_LOOKUP_TIMEOUT %d
                   lua-load %s
-                """.formatted(lookupPort, LOOKUP_TIMEOUT_S, scripts.resolve("lookup.lua"));
+                """.formatted(PROXY_MAXCONN, lookupPort, LOOKUP_TIMEOUT_S, scripts.resolve("lookup.lua"));
     }
 
     private static String proxy(Map<Case, Integer> frontends, List<Integer> originPorts, List<String> mapLines) {
@@ -273,27 +313,30 @@ public final class TenantsBench {
 
     private static void report(int connections, Map<Case, List<Run>> runs) {
         List<Run> none = runs.get(Case.NONE);
-        double rps0 = median(none, r -> r.wrk().perSecond()), p50 = median(none, r -> r.wrk().p50Us()), p99 = median(none, r -> r.wrk().p99Us());
+        double rps0 = median(none, r -> r.wrk().perSecond()), p50 = median(none, r -> r.wrk().p50Us()),
+                p90 = median(none, r -> r.wrk().p90Us()), p99 = median(none, r -> r.wrk().p99Us());
         System.out.println();
         System.out.printf("%d connections: medians over %d rounds; misrouted, failed and failed lookups are totals over the rounds.%n%n",
                 connections, none.size());
-        System.out.println("| case | req/s | p50 | p99 | misrouted (2xx from a wrong shard) | failed (non-2xx, socket errors)"
-                + " | lookups failed: connect / no answer / not 200 (accept-queue overflows) | HAProxy CPU per request | lookup service CPU per request |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| case | req/s | p50 | p90 | p99 | misrouted (2xx from a wrong shard) | failed (non-2xx, socket errors)"
+                + " | lookups failed: connect / no answer / not 200 (accept-queue overflows) | HAProxy CPU per request | lookup service CPU per request"
+                + " | HAProxy open fds, peak |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Case c : Case.values()) {
             List<Run> rs = runs.get(c);
             long requests = sum(rs, r -> r.wrk().requests()), misrouted = sum(rs, r -> r.wrk().misrouted());
             double rps = median(rs, r -> r.wrk().perSecond());
-            double rp50 = median(rs, r -> r.wrk().p50Us()), rp99 = median(rs, r -> r.wrk().p99Us());
-            System.out.printf("| %s | %.0f (%.2f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %s | %d of %d | %s | %.0f µs | %s |%n",
-                    c.title, rps, rps / rps0, rp50 / 1e3, rp50 / p50, rp99 / 1e3, rp99 / p99,
+            double rp50 = median(rs, r -> r.wrk().p50Us()), rp90 = median(rs, r -> r.wrk().p90Us()), rp99 = median(rs, r -> r.wrk().p99Us());
+            System.out.printf("| %s | %.0f (%.2f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %s | %d of %d | %s | %.0f µs | %s | %d |%n",
+                    c.title, rps, rps / rps0, rp50 / 1e3, rp50 / p50, rp90 / 1e3, rp90 / p90, rp99 / 1e3, rp99 / p99,
                     c == Case.NONE ? "not checked (one shard by design)"
                             : "%d of %d (%.3f %%)".formatted(misrouted, requests, 100.0 * misrouted / requests),
                     sum(rs, r -> r.wrk().failed()), requests,
                     c == Case.LUA ? "%d / %d / %d (%d)".formatted(sum(rs, r -> r.lookups("connect_failed")),
                             sum(rs, r -> r.lookups("no_answer")), sum(rs, r -> r.lookups("not_200")), sum(rs, Run::listenOverflows)) : "—",
                     median(rs, Run::proxyCpuUsPerRequest),
-                    c == Case.LUA ? "%.0f µs".formatted(median(rs, Run::lookupCpuUsPerRequest)) : "—");
+                    c == Case.LUA ? "%.0f µs".formatted(median(rs, Run::lookupCpuUsPerRequest)) : "—",
+                    rs.stream().mapToLong(Run::peakFds).max().orElse(0));
         }
     }
 
