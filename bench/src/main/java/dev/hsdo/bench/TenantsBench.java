@@ -1,6 +1,7 @@
 package dev.hsdo.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -76,10 +78,11 @@ public final class TenantsBench {
      * One measured wrk run, the CPU the proxy and the lookup service spent on it (clock ticks), how the Lua
      * lookups made meanwhile ended (the script's counters, this run's share), and how many connections the
      * kernel turned away meanwhile because a listener's accept queue was full (all of this network namespace),
-     * and the most file descriptors the proxy held at once (sampled every 100 ms).
+     * the most file descriptors the proxy and the most connections to the lookup service it held at once (sampled
+     * every 100 ms), and how long after wrk ended its last connection to the lookup service went away.
      */
     private record Run(Wrk.Result wrk, long proxyTicks, long lookupTicks, Map<String, Long> lookups, long listenOverflows,
-                       long peakFds) {
+                       long peakFds, long peakToLookup, Duration settle) {
         long lookups(String outcome) {
             return lookups.getOrDefault(outcome, 0L);
         }
@@ -126,7 +129,7 @@ public final class TenantsBench {
              Haproxy origins = Haproxy.start(dir, "origins", origins(originPorts));
              Child lookup = startLookup(dir, lookupPort, csv);
              Haproxy proxy = Haproxy.start(dir, "tenants", global(scripts, lookupPort), proxy(frontends, originPorts, mapLines))) {
-            Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup);
+            Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup, lookupPort);
             precheck(table, frontends);
             Case[] cases = Case.values();
             for (int connections : loads) {
@@ -139,10 +142,12 @@ public final class TenantsBench {
                         Run run = bench.run(c, perCase, connections, "round" + r);
                         level.computeIfAbsent(c, x -> new ArrayList<>()).add(run);
                         System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, non-2xx %d,"
-                                        + " socket errors %d, HAProxy fds <= %d%s%n", r + 1, c, run.wrk().perSecond(),
-                                run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3, run.wrk().misrouted(), run.wrk().requests(),
-                                run.wrk().non2xx(), run.wrk().socketErrors(), run.peakFds(),
-                                c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows() : "");
+                                        + " socket errors %d, HAProxy fds <= %d%s%n", r + 1, c,
+                                run.wrk().perSecond(), run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3, run.wrk().misrouted(),
+                                run.wrk().requests(), run.wrk().non2xx(), run.wrk().socketErrors(), run.peakFds(),
+                                c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows()
+                                        + ", connections to the lookup service <= " + run.peakToLookup() + ", the last gone "
+                                        + run.settle().toMillis() / 1e3 + " s after wrk ended" : "");
                     }
                 }
             }
@@ -154,20 +159,28 @@ public final class TenantsBench {
     }
 
     /** Runs wrk against one case's frontend; measures the CPU of the proxy and of the lookup service meanwhile. */
-    private record Bench(Path dir, Path script, Path csv, Map<Case, Integer> frontends, Haproxy proxy, Child lookup) {
+    private record Bench(Path dir, Path script, Path csv, Map<Case, Integer> frontends, Haproxy proxy, Child lookup,
+                         int lookupPort) {
+        private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
+        /** TCP states (as /proc/net/tcp writes them) of a socket that no longer holds a descriptor. */
+        private static final Set<String> GONE = Set.of("05", "06", "07", "0A"); // FIN_WAIT2, TIME_WAIT, CLOSE, LISTEN
+
         Run run(Case c, Duration duration, int connections, String label) throws IOException, InterruptedException {
             Map<String, Long> lookups0 = lookups();
             long overflows0 = listenOverflows();
             long proxy0 = Procs.cpuTicks(proxy.pid()), lookup0 = Procs.cpuTicks(lookup.pid());
-            AtomicLong peakFds = new AtomicLong();
+            AtomicLong peakFds = new AtomicLong(), peakToLookup = new AtomicLong();
             Thread sampler = Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
                         peakFds.accumulateAndGet(Procs.openFds(proxy.pid()), Math::max);
+                        peakToLookup.accumulateAndGet(toLookup(), Math::max);
                         Thread.sleep(100);
                     }
                 } catch (InterruptedException done) {
                     // the run ended
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             Wrk.Result r;
@@ -179,10 +192,34 @@ public final class TenantsBench {
                 sampler.join();
             }
             long lookup1 = Procs.cpuTicks(lookup.pid()), proxy1 = Procs.cpuTicks(proxy.pid());
+            // Lookups still in flight when wrk stops (waiting to connect to or hear from the lookup service) would
+            // run into the next case: wait until the proxy has no connection to the lookup service left.
+            long ended = System.nanoTime();
+            while (toLookup() > 0) {
+                if (System.nanoTime() - ended > SETTLE_BOUND.toNanos())
+                    throw new IOException(toLookup() + " connections to the lookup service still open " + SETTLE_BOUND
+                            + " after the " + c + " run");
+                Thread.sleep(50);
+            }
+            Duration settle = Duration.ofNanos(System.nanoTime() - ended);
             Map<String, Long> lookups = new LinkedHashMap<>(lookups());
             lookups.replaceAll((outcome, n) -> n - lookups0.getOrDefault(outcome, 0L));
             return new Run(r, proxy1 - proxy0, lookup0 < 0 || lookup1 < 0 ? 0 : lookup1 - lookup0, lookups,
-                    listenOverflows() - overflows0, peakFds.get());
+                    listenOverflows() - overflows0, peakFds.get(), peakToLookup.get(), settle);
+        }
+
+        /**
+         * Client-side TCP sockets to 127.0.0.1:lookupPort that still hold a descriptor (connecting, established,
+         * closed by the service but not yet by HAProxy): the Lua lookups in flight.
+         */
+        private int toLookup() throws IOException {
+            String remote = ":%04X".formatted(lookupPort);
+            int n = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[2].endsWith(remote) && f[2].startsWith("0100007F") && !GONE.contains(f[3])) n++;
+            }
+            return n;
         }
 
         /** The kernel's count of connections dropped because an accept queue was full (TcpExt ListenOverflows). */
@@ -320,14 +357,14 @@ public final class TenantsBench {
                 connections, none.size());
         System.out.println("| case | req/s | p50 | p90 | p99 | misrouted (2xx from a wrong shard) | failed (non-2xx, socket errors)"
                 + " | lookups failed: connect / no answer / not 200 (accept-queue overflows) | HAProxy CPU per request | lookup service CPU per request"
-                + " | HAProxy open fds, peak |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + " | HAProxy open fds, peak | connections to the lookup service: peak, last gone after wrk stopped (longest) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Case c : Case.values()) {
             List<Run> rs = runs.get(c);
             long requests = sum(rs, r -> r.wrk().requests()), misrouted = sum(rs, r -> r.wrk().misrouted());
             double rps = median(rs, r -> r.wrk().perSecond());
             double rp50 = median(rs, r -> r.wrk().p50Us()), rp90 = median(rs, r -> r.wrk().p90Us()), rp99 = median(rs, r -> r.wrk().p99Us());
-            System.out.printf("| %s | %.0f (%.2f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %s | %d of %d | %s | %.0f µs | %s | %d |%n",
+            System.out.printf("| %s | %.0f (%.2f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %.2f ms (%.1f×) | %s | %d of %d | %s | %.0f µs | %s | %d | %s |%n",
                     c.title, rps, rps / rps0, rp50 / 1e3, rp50 / p50, rp90 / 1e3, rp90 / p90, rp99 / 1e3, rp99 / p99,
                     c == Case.NONE ? "not checked (one shard by design)"
                             : "%d of %d (%.3f %%)".formatted(misrouted, requests, 100.0 * misrouted / requests),
@@ -336,7 +373,9 @@ public final class TenantsBench {
                             sum(rs, r -> r.lookups("no_answer")), sum(rs, r -> r.lookups("not_200")), sum(rs, Run::listenOverflows)) : "—",
                     median(rs, Run::proxyCpuUsPerRequest),
                     c == Case.LUA ? "%.0f µs".formatted(median(rs, Run::lookupCpuUsPerRequest)) : "—",
-                    rs.stream().mapToLong(Run::peakFds).max().orElse(0));
+                    rs.stream().mapToLong(Run::peakFds).max().orElse(0),
+                    c == Case.LUA ? "%d, %.1f s".formatted(rs.stream().mapToLong(Run::peakToLookup).max().orElse(0),
+                            rs.stream().mapToLong(r -> r.settle().toMillis()).max().orElse(0) / 1e3) : "—");
         }
     }
 
