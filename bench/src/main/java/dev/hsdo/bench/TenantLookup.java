@@ -24,7 +24,7 @@ public final class TenantLookup {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) throw new IllegalArgumentException("usage: TenantLookup <port> <tenants.csv>");
-        Map<String, String> shards = TenantTable.read(Path.of(args[1])).shards();
+        Map<String, String> shards = TenantShards.read(Path.of(args[1])).shards();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 0);
         server.createContext("/shard", exchange -> answer(exchange, shards));
         server.start();

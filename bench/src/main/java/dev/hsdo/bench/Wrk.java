@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One wrk run with {@code bench/tenants/wrk.lua}, stopped by its PID if it overruns, and what its
+ * One wrk run with {@code bench/tenant-routing/wrk.lua}, stopped by its PID if it overruns, and what its
  * {@code RESULT} line says.
  */
 final class Wrk {

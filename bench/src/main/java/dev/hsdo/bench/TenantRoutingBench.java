@@ -35,12 +35,12 @@ import java.util.function.ToLongFunction;
  * cause. Every process (two HAProxies, the lookup service, wrk) is stopped by its PID; files stay in the work
  * directory.
  *
- * <p>Case (b)'s routing lines are hand-written or taken from {@code hsdo render} of {@code bench/tenants/hsdo.yaml}
+ * <p>Case (b)'s routing lines are hand-written or taken from {@code hsdo render} of {@code bench/tenant-routing/hsdo.yaml}
  * ({@link #MAP_ROUTING}); the backends, origins and map file are the benchmark's either way.
  *
- * <p>Usage: {@code TenantsBench <work dir> <repository> [seconds per case] [connections,...] [rounds]}.
+ * <p>Usage: {@code TenantRoutingBench <work dir> <repository> [seconds per case] [connections,...] [rounds]}.
  */
-public final class TenantsBench {
+public final class TenantRoutingBench {
     private static final List<String> SHARDS = List.of("shard-1", "shard-2", "shard-3", "shard-4");
     /** Where (a) sends a request whose lookup failed and (b) an unknown tenant: the write-up's default shard. */
     private static final String DEFAULT_SHARD = SHARDS.getFirst();
@@ -59,7 +59,7 @@ public final class TenantsBench {
     /** HSDO_RENDER once hsdo renders a {@code tenants:} section (issue 10); nothing else needs to change. */
     private static final MapRouting MAP_ROUTING = MapRouting.HAND_WRITTEN;
 
-    private TenantsBench() {}
+    private TenantRoutingBench() {}
 
     /** The three ways of routing, each a frontend of the one HAProxy. */
     private enum Case {
@@ -98,15 +98,18 @@ public final class TenantsBench {
 
     @SuppressWarnings("try") // the watchdog is only armed and disarmed
     public static void main(String[] args) throws Exception {
-        String usage = "TenantsBench <work dir> <repository> [seconds per case] [connections,...] [rounds]";
+        String usage = "TenantRoutingBench <work dir> <repository> [seconds per case] [connections,...] [rounds]";
         Path dir = Args.workDir(args, usage);
         if (args.length < 2) throw new IllegalArgumentException("usage: " + usage);
-        Path repo = Path.of(args[1]).toAbsolutePath(), scripts = repo.resolve("bench/tenants");
+        Path repo = Path.of(args[1]).toAbsolutePath(), scripts = repo.resolve("bench/tenant-routing");
+        // wrk runs without its script (and exits 0) when it cannot open it: say so before anything starts.
+        for (String f : List.of("lookup.lua", "wrk.lua", "hsdo.yaml"))
+            if (!Files.isRegularFile(scripts.resolve(f))) throw new IllegalArgumentException("no " + scripts.resolve(f) + " (argument 2: the repository)");
         Duration perCase = Duration.ofSeconds(Args.positive(args, 2, "seconds per case", 10));
         List<Integer> loads = connections(args.length > 3 ? args[3] : "50,400");
         int rounds = Args.positive(args, 4, "rounds", 3);
 
-        TenantTable table = TenantTable.generate(TENANTS, SHARDS);
+        TenantShards table = TenantShards.generate(TENANTS, SHARDS);
         Path csv = dir.resolve("tenants.csv"), map = dir.resolve("tenants.map");
         table.writeCsv(csv);
         table.writeMap(map);
@@ -120,7 +123,7 @@ public final class TenantsBench {
                         + " load (+ %d s warm-up per case), then %d s per case with the lookup service stopped%n", TENANTS, SHARDS.size(),
                 shardCounts(table), WRK_THREADS, loads, perCase.toSeconds(), rounds, WARM_UP.toSeconds(), perCase.toSeconds());
         List<String> mapLines = mapRouting(dir, repo, originPorts, map);
-        System.out.println(MAP_ROUTING == MapRouting.HSDO_RENDER ? "(b) routes with the lines `hsdo render` gave for bench/tenants/hsdo.yaml:"
+        System.out.println(MAP_ROUTING == MapRouting.HSDO_RENDER ? "(b) routes with the lines `hsdo render` gave for bench/tenant-routing/hsdo.yaml:"
                 : "(b) routes with hand-written lines, not rendered by hsdo (switch MAP_ROUTING once hsdo renders `tenants:`):");
         for (String l : mapLines) System.out.println("    " + l);
         Map<Integer, Map<Case, List<Run>>> runs = new LinkedHashMap<>();
@@ -128,7 +131,7 @@ public final class TenantsBench {
         try (Watchdog ignored = Watchdog.arm(LIMIT);
              Haproxy origins = Haproxy.start(dir, "origins", origins(originPorts));
              Child lookup = startLookup(dir, lookupPort, csv);
-             Haproxy proxy = Haproxy.start(dir, "tenants", global(scripts, lookupPort), proxy(frontends, originPorts, mapLines))) {
+             Haproxy proxy = Haproxy.start(dir, "router", global(scripts, lookupPort), proxy(frontends, originPorts, mapLines))) {
             Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup, lookupPort);
             precheck(table, frontends);
             Case[] cases = Case.values();
@@ -291,7 +294,7 @@ public final class TenantsBench {
         if (MAP_ROUTING == MapRouting.HAND_WRITTEN)
             return List.of("use_backend %[req.cook(username),map(" + map + "," + DEFAULT_SHARD + ")]", "default_backend " + DEFAULT_SHARD);
         // hsdo.yaml names its files relative to itself: the table and map written above, and one server file per shard.
-        Files.copy(repo.resolve("bench/tenants/hsdo.yaml"), dir.resolve("hsdo.yaml"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(repo.resolve("bench/tenant-routing/hsdo.yaml"), dir.resolve("hsdo.yaml"), StandardCopyOption.REPLACE_EXISTING);
         for (int i = 0; i < SHARDS.size(); i++)
             Files.writeString(dir.resolve(SHARDS.get(i) + ".yaml"), "servers:\n  - {address: 127.0.0.1, port: %d, name: s1}\n"
                     .formatted(originPorts.get(i)));
@@ -332,7 +335,7 @@ public final class TenantsBench {
     }
 
     /** A few tenants of every shard through (a) and (b) before measuring: a broken setup fails here, not in a table. */
-    private static void precheck(TenantTable table, Map<Case, Integer> frontends) throws IOException, InterruptedException {
+    private static void precheck(TenantShards table, Map<Case, Integer> frontends) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<String> sample = table.shards().keySet().stream().limit(20).toList();
         for (Case c : List.of(Case.LUA, Case.MAP)) {
@@ -379,7 +382,7 @@ public final class TenantsBench {
         }
     }
 
-    private static void reportDown(TenantTable table, int connections, Map<Case, Run> down) {
+    private static void reportDown(TenantShards table, int connections, Map<Case, Run> down) {
         long elsewhere = TENANTS - table.on(DEFAULT_SHARD);
         System.out.println();
         System.out.printf("Lookup service stopped, %d connections (%d of %d tenants, %.1f %%, live on another shard than the"
@@ -417,7 +420,7 @@ public final class TenantsBench {
         return runs.stream().mapToLong(f).sum();
     }
 
-    private static String shardCounts(TenantTable table) {
+    private static String shardCounts(TenantShards table) {
         StringBuilder b = new StringBuilder();
         for (String s : SHARDS) b.append(b.isEmpty() ? "" : ", ").append(s).append(' ').append(table.on(s));
         return b.toString();

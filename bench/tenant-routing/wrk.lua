@@ -1,10 +1,10 @@
--- wrk script of `bench/run tenants`: every request carries the `username` cookie of a tenant picked at
+-- wrk script of `bench/run tenant-routing`: every request carries the `username` cookie of a tenant picked at
 -- random from the table; every origin answers "<its shard> <the username cookie it got>", so each
 -- response is checked against the tenant's shard in the table, whatever order the connections answer in.
 --
 -- Arguments (after --): the table as CSV lines "tenant,shard", then "check" (count misrouted answers)
 -- or "none" (the no-lookup case: every request goes to one shard by design, only non-2xx are counted).
--- done() prints one line "RESULT key=value ..." that TenantsBench parses (latencies in microseconds).
+-- done() prints one line "RESULT key=value ..." that TenantRoutingBench parses (latencies in microseconds).
 
 local threads = {}
 

@@ -1,4 +1,4 @@
--- Case (a) of `bench/run tenants`: the sharding write-up's design, rebuilt from its description.
+-- Case (a) of `bench/run tenant-routing`: the sharding write-up's design, rebuilt from its description.
 -- For every request an HTTP action asks a lookup service for the shard of the tenant named by the
 -- `username` cookie, with one blocking HTTP GET on a new connection, and the frontend routes by the
 -- answer (`use_backend %[var(txn.shard)]`). When the lookup fails (refused, timed out, not a 200) the

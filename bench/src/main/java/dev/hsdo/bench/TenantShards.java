@@ -10,25 +10,25 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The tenant → shard table of {@code bench/run tenants}: tenants {@code t00000}, {@code t00001}, ... placed on
+ * The tenant → shard table of {@code bench/run tenant-routing}: tenants {@code t00000}, {@code t00001}, ... placed on
  * the shards at random with a fixed seed, so every run uses the same table. Written as CSV ({@code tenant,shard},
  * for the lookup service and the wrk script) and as an HAProxy map file ({@code tenant shard}).
  */
-record TenantTable(Map<String, String> shards) {
+record TenantShards(Map<String, String> shards) {
     private static final long SEED = 20261129L;
 
-    TenantTable {
+    TenantShards {
         shards = Collections.unmodifiableMap(new LinkedHashMap<>(shards));
     }
 
-    static TenantTable generate(int tenants, List<String> shardNames) {
+    static TenantShards generate(int tenants, List<String> shardNames) {
         Random random = new Random(SEED);
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < tenants; i++) m.put("t%05d".formatted(i), shardNames.get(random.nextInt(shardNames.size())));
-        return new TenantTable(m);
+        return new TenantShards(m);
     }
 
-    static TenantTable read(Path csv) throws IOException {
+    static TenantShards read(Path csv) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : Files.readAllLines(csv)) {
             if (line.isBlank()) continue;
@@ -37,7 +37,7 @@ record TenantTable(Map<String, String> shards) {
                 throw new IOException(csv + ": expected 'tenant,shard', got '" + line + "'");
             m.put(f[0], f[1]);
         }
-        return new TenantTable(m);
+        return new TenantShards(m);
     }
 
     void writeCsv(Path file) throws IOException {
