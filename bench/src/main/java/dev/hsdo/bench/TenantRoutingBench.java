@@ -165,8 +165,11 @@ public final class TenantRoutingBench {
     private record Bench(Path dir, Path script, Path csv, Map<Case, Integer> frontends, Haproxy proxy, Child lookup,
                          int lookupPort) {
         private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
-        /** TCP states (as /proc/net/tcp writes them) of a socket that no longer holds a descriptor. */
-        private static final Set<String> GONE = Set.of("05", "06", "07", "0A"); // FIN_WAIT2, TIME_WAIT, CLOSE, LISTEN
+        /**
+         * TCP states (as /proc/net/tcp writes them) of a client socket that holds a descriptor: connecting,
+         * established, or closed by the peer but not yet by HAProxy. The others come after a local close.
+         */
+        private static final Set<String> HELD = Set.of("01", "02", "08"); // ESTABLISHED, SYN_SENT, CLOSE_WAIT
 
         Run run(Case c, Duration duration, int connections, String label) throws IOException, InterruptedException {
             Map<String, Long> lookups0 = lookups();
@@ -220,7 +223,7 @@ public final class TenantRoutingBench {
             int n = 0;
             for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && f[2].endsWith(remote) && f[2].startsWith("0100007F") && !GONE.contains(f[3])) n++;
+                if (f.length > 3 && f[2].endsWith(remote) && f[2].startsWith("0100007F") && HELD.contains(f[3])) n++;
             }
             return n;
         }
