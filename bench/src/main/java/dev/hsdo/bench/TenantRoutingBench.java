@@ -134,31 +134,36 @@ public final class TenantRoutingBench {
              Haproxy proxy = Haproxy.start(dir, "router", global(scripts, lookupPort), proxy(frontends, originPorts, mapLines))) {
             Bench bench = new Bench(dir, scripts.resolve("wrk.lua"), csv, frontends, proxy, lookup, lookupPort);
             precheck(table, frontends);
-            Case[] cases = Case.values();
-            for (int connections : loads) {
-                System.out.printf("%d connections:%n", connections);
-                for (Case c : cases) bench.run(c, WARM_UP, connections, "warmup");
-                Map<Case, List<Run>> level = runs.computeIfAbsent(connections, x -> new EnumMap<>(Case.class));
-                for (int r = 0; r < rounds; r++) {
-                    for (int k = 0; k < cases.length; k++) {
-                        Case c = cases[Math.floorMod(k + r, cases.length)];
-                        Run run = bench.run(c, perCase, connections, "round" + r);
-                        level.computeIfAbsent(c, x -> new ArrayList<>()).add(run);
-                        System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, non-2xx %d,"
-                                        + " socket errors %d, HAProxy fds <= %d%s%n", r + 1, c,
-                                run.wrk().perSecond(), run.wrk().p50Us() / 1e3, run.wrk().p99Us() / 1e3, run.wrk().misrouted(),
-                                run.wrk().requests(), run.wrk().non2xx(), run.wrk().socketErrors(), run.peakFds(),
-                                c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows()
-                                        + ", connections to the lookup service <= " + run.peakToLookup() + ", the last gone "
-                                        + run.settle().toMillis() / 1e3 + " s after wrk ended" : "");
-                    }
-                }
-            }
+            for (int connections : loads) runs.put(connections, measure(bench, connections, rounds, perCase));
             if (!lookup.stop(Duration.ofSeconds(5))) System.out.println("  (the lookup service needed a SIGKILL)");
             for (Case c : List.of(Case.LUA, Case.MAP)) down.put(c, bench.run(c, perCase, loads.getFirst(), "down"));
         }
         for (var e : runs.entrySet()) report(e.getKey(), e.getValue());
         reportDown(table, loads.getFirst(), down);
+    }
+
+    /** The cases at one load: a warm-up each, then {@code rounds} rounds, the cases taking turns going first. */
+    private static Map<Case, List<Run>> measure(Bench bench, int connections, int rounds, Duration perCase)
+            throws IOException, InterruptedException {
+        System.out.printf("%d connections:%n", connections);
+        Case[] cases = Case.values();
+        for (Case c : cases) bench.run(c, WARM_UP, connections, "warmup");
+        Map<Case, List<Run>> level = new EnumMap<>(Case.class);
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < cases.length; k++) {
+                Case c = cases[Math.floorMod(k + r, cases.length)];
+                Run run = bench.run(c, perCase, connections, "round" + r);
+                level.computeIfAbsent(c, x -> new ArrayList<>()).add(run);
+                Wrk.Result w = run.wrk();
+                System.out.printf("  round %d %-4s %8.0f req/s  p50 %7.2f ms  p99 %8.2f ms  misrouted %d of %d, non-2xx %d,"
+                                + " socket errors %d, HAProxy fds <= %d%s%n", r + 1, c, w.perSecond(), w.p50Us() / 1e3, w.p99Us() / 1e3,
+                        w.misrouted(), w.requests(), w.non2xx(), w.socketErrors(), run.peakFds(),
+                        c == Case.LUA ? ", lookups " + run.lookups() + ", listen overflows " + run.listenOverflows()
+                                + ", connections to the lookup service <= " + run.peakToLookup() + ", the last gone "
+                                + run.settle().toMillis() / 1e3 + " s after wrk ended" : "");
+            }
+        }
+        return level;
     }
 
     /** Runs wrk against one case's frontend; measures the CPU of the proxy and of the lookup service meanwhile. */
