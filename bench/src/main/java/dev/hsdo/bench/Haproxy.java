@@ -32,19 +32,26 @@ final class Haproxy implements AutoCloseable {
      * {@code dir/name.sock}, followed by {@code body}; returns once the socket accepts connections.
      */
     static Haproxy start(Path dir, String name, String body) throws IOException, InterruptedException {
+        return start(dir, name, "  maxconn 4096\n", body);
+    }
+
+    /**
+     * The same with {@code global} (lines, each ending in a newline) in the global section after the admin
+     * socket, instead of {@code maxconn 4096}.
+     */
+    static Haproxy start(Path dir, String name, String global, String body) throws IOException, InterruptedException {
         Path socket = dir.resolve(name + ".sock");
         Path cfg = dir.resolve(name + ".cfg");
         Files.writeString(cfg, """
                 global
                   stats socket %s mode 600 level admin
                   stats timeout 2m
-                  maxconn 4096
-                defaults
+                %sdefaults
                   mode http
                   timeout connect 1s
                   timeout client 30s
                   timeout server 30s
-                """.formatted(socket) + body);
+                """.formatted(socket, global) + body);
         Process p = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
         Haproxy h = new Haproxy(p, socket);
@@ -66,6 +73,11 @@ final class Haproxy implements AutoCloseable {
             body.append("frontend o").append(i + 1).append("\n  bind 127.0.0.1:").append(ports.get(i))
                     .append("\n  http-request return status 200 content-type text/plain string o").append(i + 1).append('\n');
         return start(dir, "origins", body.toString());
+    }
+
+    /** The PID of the HAProxy process. */
+    long pid() {
+        return process.pid();
     }
 
     private static boolean accepts(Path socket) {

@@ -82,6 +82,15 @@ final class Procs {
         return -1;
     }
 
+    /** How many file descriptors {@code pid} has open, or -1 when it is gone. */
+    static long openFds(long pid) {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException | java.io.UncheckedIOException gone) {
+            return -1;
+        }
+    }
+
     /** User + system CPU time in clock ticks, or -1 when the process is gone. */
     static long cpuTicks(long pid) {
         String[] f = statFields(pid);
