@@ -1,7 +1,9 @@
 package dev.hsdo.cli;
 
+import dev.hsdo.testing.ActiveBackupProxies;
 import dev.hsdo.testing.Galera;
 import dev.hsdo.testing.GaleraWriter;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +34,6 @@ abstract class GaleraActiveBackupCases {
     /** A write on the backup waits until Galera evicts the dead node (evs.suspect_timeout 5 s) and more under load. */
     private static final Duration WRITE_RESUME_BOUND = Duration.ofSeconds(60);
     private static final Duration WRITE_INTERVAL = Duration.ofMillis(5);
-    private static final Pattern SERVER_ID = Pattern.compile("server_id=(\\d+)");
 
     static Galera galera;
 
@@ -62,6 +61,7 @@ abstract class GaleraActiveBackupCases {
         // Each case starts from the same state: the whole cluster Synced, HAProxies with an empty table.
         galera.ensureAllSynced();
         proxies = startProxies(galera, dir);
+        proxies.awaitPeersConnected();
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ abstract class GaleraActiveBackupCases {
         }
 
         assertThat(reached).as("nodes reached by 10 new connections through both HAProxies").containsExactly("n1");
-        assertThat(stuckId(1)).as("the entry HAProxy B holds").isEqualTo(stuckId(0)).isNotNull();
+        assertThat(proxies.stuckId(1)).as("the entry HAProxy B holds").isEqualTo(proxies.stuckId(0)).isNotNull();
     }
 
     @Test
@@ -87,33 +87,23 @@ abstract class GaleraActiveBackupCases {
         assertThat(Galera.nodeBehind(proxies.frontend(1))).isEqualTo("n1");
 
         long killed = System.nanoTime();
-        galera.node("n1").kill9();
         // New connections through A only: A picks a backup, B must learn it through the peers.
-        String backup = await("A moves off n1").atMost(MOVE_BOUND).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> Galera.nodeBehind(proxies.frontend(0)), n -> !n.equals("n1"));
+        String backup = killN1AndAwaitAMoved();
         Duration moved = Duration.ofNanos(System.nanoTime() - killed);
-        String entry = stuckId(0);
-        try {
-        await("B holds A's entry before any connection through B").atMost(Duration.ofSeconds(2))
-                .until(() -> entry.equals(stuckId(1)));
-        } catch (Throwable t) {
-            System.out.println("DEBUG A: " + proxies.cli(0, "show table galera") + "\nB: " + proxies.cli(1, "show table galera") + "\nA peers: " + proxies.cli(0, "show peers") + "\nB peers " + proxies.cli(1, "show peers"));
-            throw t;
-        }
+        String entry = proxies.stuckId(0);
+        awaitEntryOnB(entry, Duration.ofSeconds(2));
         System.out.printf("kill -9 n1 -> new connections on %s after %d ms%n", backup, moved.toMillis());
 
         assertThat(Galera.nodeBehind(proxies.frontend(1))).as("B, after the failover").isEqualTo(backup);
 
-        galera.node("n1").start();
-        galera.node("n1").awaitSynced();
-        awaitUpOnBoth("n1");
+        bringBackN1();
         // n1 is up and first in line on both HAProxies: for a few seconds, nothing goes back to it.
         await("no failback to n1").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> Galera.nodeBehind(proxies.frontend(0)).equals(backup)
                         && Galera.nodeBehind(proxies.frontend(1)).equals(backup));
-        assertThat(stuckId(0)).isEqualTo(entry);
-        assertThat(stuckId(1)).isEqualTo(entry);
+        assertThat(proxies.stuckId(0)).isEqualTo(entry);
+        assertThat(proxies.stuckId(1)).isEqualTo(entry);
     }
 
     @Test
@@ -126,9 +116,7 @@ abstract class GaleraActiveBackupCases {
         galera.node("n1").kill9();
         await("both writers write on a backup").atMost(WRITE_RESUME_BOUND)
                 .until(() -> !"n1".equals(a.lastNode()) && !"n1".equals(b.lastNode()));
-        galera.node("n1").start();
-        galera.node("n1").awaitSynced();
-        awaitUpOnBoth("n1");
+        bringBackN1();
         int ackedBefore = a.acknowledged() + b.acknowledged();
         await("writes go on after n1 returned").atMost(Duration.ofSeconds(30))
                 .until(() -> a.acknowledged() + b.acknowledged() >= ackedBefore + 100);
@@ -150,18 +138,14 @@ abstract class GaleraActiveBackupCases {
     @Test
     void aRestartedHaproxyAdoptsTheFleetsActiveNodeNotTheFirstListed() throws Exception {
         assertThat(Galera.nodeBehind(proxies.frontend(0))).isEqualTo("n1");
-        galera.node("n1").kill9();
-        String backup = await("A moves off n1").atMost(MOVE_BOUND).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> Galera.nodeBehind(proxies.frontend(0)), n -> !n.equals("n1"));
-        String entry = stuckId(0);
-        galera.node("n1").start();
-        galera.node("n1").awaitSynced();
-        awaitUpOnBoth("n1");
+        String backup = killN1AndAwaitAMoved();
+        String entry = proxies.stuckId(0);
+        bringBackN1();
 
         proxies.restartHaproxy(1);
         // The restarted HAProxy learns the entry from its peer; until then it has none of its own.
-        await("restarted B receives the fleet's entry").atMost(Duration.ofSeconds(10)).until(() -> entry.equals(stuckId(1)));
-        awaitUpOnBoth("n1");
+        awaitEntryOnB(entry, Duration.ofSeconds(10));
+        proxies.awaitUpOnBoth("n1");
 
         Set<String> reached = new HashSet<>();
         for (int k = 0; k < 5; k++) reached.add(Galera.nodeBehind(proxies.frontend(1)));
@@ -169,31 +153,38 @@ abstract class GaleraActiveBackupCases {
                 .containsExactly(backup);
     }
 
+    /**
+     * Kills n1 (the active node) with SIGKILL and returns the node that new connections through HAProxy A
+     * reach once A has moved off n1 (at most {@link #MOVE_BOUND}).
+     */
+    String killN1AndAwaitAMoved() {
+        galera.node("n1").kill9();
+        return await("A moves off n1").atMost(MOVE_BOUND).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> Galera.nodeBehind(proxies.frontend(0)), n -> !n.equals("n1"));
+    }
+
+    /** Starts n1 again and waits until it is Synced and both HAProxies' checks see it up: it could take traffic. */
+    void bringBackN1() {
+        galera.node("n1").start();
+        galera.node("n1").awaitSynced();
+        proxies.awaitUpOnBoth("n1");
+    }
+
+    /** Waits until HAProxy B's table holds {@code entry}; fails with both tables and B's peer state otherwise. */
+    void awaitEntryOnB(String entry, Duration bound) {
+        try {
+            await("B holds the entry " + entry + " (received from A)").atMost(bound).pollInterval(Duration.ofMillis(50))
+                    .until(() -> entry.equals(proxies.stuckId(1)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nA: " + proxies.cli(0, "show table " + ActiveBackupProxies.BACKEND)
+                    + "\nB: " + proxies.cli(1, "show table " + ActiveBackupProxies.BACKEND) + "\nB's peers:\n" + proxies.cli(1, "show peers"), e);
+        }
+    }
+
     /** Starts a writer through HAProxy {@code i}, stopped after the test at the latest. */
     GaleraWriter writer(String name, int i, long idBase) {
         GaleraWriter w = GaleraWriter.start(name, proxies.frontend(i), idBase, WRITE_INTERVAL, Duration.ofSeconds(150));
         writers.add(w);
         return w;
-    }
-
-    /** The server id in HAProxy {@code i}'s one-entry table, or null while it has none. */
-    String stuckId(int i) {
-        Matcher m = SERVER_ID.matcher(proxies.cli(i, "show table " + ActiveBackupProxies.BACKEND));
-        return m.find() ? m.group(1) : null;
-    }
-
-    /** Waits until both HAProxies' checks see server {@code name} up. */
-    void awaitUpOnBoth(String name) {
-        await(name + " up on both HAProxies").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> isUp(0, name) && isUp(1, name));
-    }
-
-    private boolean isUp(int i, String name) {
-        // show servers state: be_id be_name srv_id srv_name srv_addr srv_op_state ...; op state 2 = running.
-        for (String line : proxies.cli(i, "show servers state " + ActiveBackupProxies.BACKEND).split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 5 && f[3].equals(name)) return f[5].equals("2");
-        }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hsdo.cli;
 
+import dev.hsdo.testing.ActiveBackupProxies;
 import dev.hsdo.testing.Galera;
 import dev.hsdo.testing.GaleraHaproxies;
 import dev.hsdo.testing.GaleraHaproxies.Seed;
@@ -14,28 +15,6 @@ import java.nio.file.Path;
 class GaleraActiveBackupIT extends GaleraActiveBackupCases {
     @Override
     ActiveBackupProxies startProxies(Galera galera, Path dir) {
-        GaleraHaproxies hand = GaleraHaproxies.start(Seed.PEERS, galera, dir);
-        return new ActiveBackupProxies() {
-            @Override
-            public int frontend(int i) {
-                return hand.get(i).port("fe");
-            }
-
-            @Override
-            public String cli(int i, String command) {
-                return hand.get(i).cli(command);
-            }
-
-            @Override
-            public void restartHaproxy(int i) {
-                // Same config and -L name: the new process has an empty table until its peer sends the entry.
-                hand.get(i).restart();
-            }
-
-            @Override
-            public void close() {
-                hand.close();
-            }
-        };
+        return GaleraHaproxies.start(Seed.PEERS, galera, dir);
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code galera} in TCP mode with {@code option mysql-check}, n1 active and n2, n3 {@code backup}.
  * The baselines hsdo is compared with, and the reference the Galera tests are proven against.
  */
-public final class GaleraHaproxies implements AutoCloseable {
+public final class GaleraHaproxies implements ActiveBackupProxies {
     /** The local peer names of the two HAProxies, in order. */
     public static final List<String> PEER_NAMES = List.of("hp-a", "hp-b");
     /** Server ids in the hand-written configs: n1 101, n2 202, n3 303 (the same on both HAProxies). */
@@ -105,9 +105,20 @@ public final class GaleraHaproxies implements AutoCloseable {
         return haproxies.get(i);
     }
 
-    /** How many (two). */
-    public int size() {
-        return haproxies.size();
+    @Override
+    public int frontend(int i) {
+        return haproxies.get(i).port("fe");
+    }
+
+    @Override
+    public String cli(int i, String command) {
+        return haproxies.get(i).cli(command);
+    }
+
+    /** Same config and {@code -L} name: the new process has an empty table until its peer sends the entry. */
+    @Override
+    public void restartHaproxy(int i) {
+        haproxies.get(i).restart();
     }
 
     @Override

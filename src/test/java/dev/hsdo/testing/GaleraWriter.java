@@ -30,20 +30,31 @@ public final class GaleraWriter implements AutoCloseable {
     // Guarded by this: filled by the writer thread, read by result() from the test thread.
     private final List<Ack> acks = new ArrayList<>();
     private final List<Long> failureNanos = new ArrayList<>();
+    private final List<Ack> connects = new ArrayList<>();
     private int failedStatements;
     private int failedConnects;
 
-    /** One acknowledged INSERT: its id, the node whose connection took it, when ({@link System#nanoTime()}). */
+    /**
+     * One acknowledged INSERT: its id, the node whose connection took it, when ({@link System#nanoTime()}).
+     * Also a successful (re)connect, with id 0: the moment a new connection reached {@code node}.
+     */
     public record Ack(long id, String node, long atNanos) {}
 
     /**
      * What a writer did. {@code moves} counts the changes of serving node between consecutive acknowledged
      * writes: each is a client that had to reconnect elsewhere (a failover, or a failback).
      */
-    public record Result(String writer, List<Ack> acks, int failedStatements, int failedConnects, List<Long> failureNanos) {
+    public record Result(String writer, List<Ack> acks, int failedStatements, int failedConnects, List<Long> failureNanos,
+                         List<Ack> connects) {
         public Result {
             acks = List.copyOf(acks);
             failureNanos = List.copyOf(failureNanos);
+            connects = List.copyOf(connects);
+        }
+
+        /** The first connection at or after {@code nanos} that reached a node other than {@code node}, if any. */
+        public Ack firstConnectElsewhereAfter(long nanos, String node) {
+            return connects.stream().filter(a -> a.atNanos() >= nanos && !a.node().equals(node)).findFirst().orElse(null);
         }
 
         /** The nodes in the order the writer used them, consecutive repeats folded. */
@@ -117,7 +128,7 @@ public final class GaleraWriter implements AutoCloseable {
         }
         if (thread.isAlive()) throw new IllegalStateException("writer " + name + " did not stop within 40 s");
         synchronized (this) {
-            return new Result(name, acks, failedStatements, failedConnects, failureNanos);
+            return new Result(name, acks, failedStatements, failedConnects, failureNanos, connects);
         }
     }
 
@@ -157,6 +168,10 @@ public final class GaleraWriter implements AutoCloseable {
                         node = rs.getString(1);
                     }
                     insert = conn.prepareStatement("INSERT INTO " + Galera.TABLE + " (id, writer, node) VALUES (?, ?, ?)");
+                    long at = System.nanoTime();
+                    synchronized (this) {
+                        connects.add(new Ack(0, node, at));
+                    }
                 } catch (SQLException e) {
                     closeQuietly(conn);
                     conn = null;
