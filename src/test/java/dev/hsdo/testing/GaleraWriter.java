@@ -30,22 +30,22 @@ public final class GaleraWriter implements AutoCloseable {
     // Guarded by this: filled by the writer thread, read by result() from the test thread.
     private final List<Ack> acks = new ArrayList<>();
     private final List<Long> failureNanos = new ArrayList<>();
-    private final List<Ack> connects = new ArrayList<>();
+    private final List<Connect> connects = new ArrayList<>();
     private int failedStatements;
     private int failedConnects;
 
-    /**
-     * One acknowledged INSERT: its id, the node whose connection took it, when ({@link System#nanoTime()}).
-     * Also a successful (re)connect, with id 0: the moment a new connection reached {@code node}.
-     */
+    /** One acknowledged INSERT: its id, the node whose connection took it, when ({@link System#nanoTime()}). */
     public record Ack(long id, String node, long atNanos) {}
+
+    /** A successful (re)connect: the node the new connection reached, when ({@link System#nanoTime()}). */
+    public record Connect(String node, long atNanos) {}
 
     /**
      * What a writer did. {@code moves} counts the changes of serving node between consecutive acknowledged
      * writes: each is a client that had to reconnect elsewhere (a failover, or a failback).
      */
     public record Result(String writer, List<Ack> acks, int failedStatements, int failedConnects, List<Long> failureNanos,
-                         List<Ack> connects) {
+                         List<Connect> connects) {
         public Result {
             acks = List.copyOf(acks);
             failureNanos = List.copyOf(failureNanos);
@@ -53,7 +53,7 @@ public final class GaleraWriter implements AutoCloseable {
         }
 
         /** The first connection at or after {@code nanos} that reached a node other than {@code node}, if any. */
-        public Ack firstConnectElsewhereAfter(long nanos, String node) {
+        public Connect firstConnectElsewhereAfter(long nanos, String node) {
             return connects.stream().filter(a -> a.atNanos() >= nanos && !a.node().equals(node)).findFirst().orElse(null);
         }
 
@@ -170,7 +170,7 @@ public final class GaleraWriter implements AutoCloseable {
                     insert = conn.prepareStatement("INSERT INTO " + Galera.TABLE + " (id, writer, node) VALUES (?, ?, ?)");
                     long at = System.nanoTime();
                     synchronized (this) {
-                        connects.add(new Ack(0, node, at));
+                        connects.add(new Connect(node, at));
                     }
                 } catch (SQLException e) {
                     closeQuietly(conn);

@@ -111,8 +111,10 @@ public final class GaleraBench {
         int acked = 0;
         Set<Long> lost = new HashSet<>();
         for (GaleraWriter.Result r : results) {
-            routed = Math.max(routed, sinceKill(killed, r.firstConnectElsewhereAfter(killed, "n1")));
-            writing = Math.max(writing, sinceKill(killed, r.firstAckElsewhereAfter(killed, "n1")));
+            GaleraWriter.Connect connected = r.firstConnectElsewhereAfter(killed, "n1");
+            GaleraWriter.Ack written = r.firstAckElsewhereAfter(killed, "n1");
+            routed = Math.max(routed, connected == null ? -1 : ms(connected.atNanos() - killed));
+            writing = Math.max(writing, written == null ? -1 : ms(written.atNanos() - killed));
             gap = Math.max(gap, r.longestGap().toMillis());
             moves.add(r.moves());
             failedStatements += r.failedStatements();
@@ -125,8 +127,8 @@ public final class GaleraBench {
         return new Row(variant, null, routed, writing, gap, moves, failedStatements, failedConnects, lost.size(), acked);
     }
 
-    private static long sinceKill(long killed, GaleraWriter.Ack a) {
-        return a == null ? -1 : TimeUnit.NANOSECONDS.toMillis(a.atNanos() - killed);
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static void dwell(Duration d) throws InterruptedException {
