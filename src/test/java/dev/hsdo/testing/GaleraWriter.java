@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +33,7 @@ public final class GaleraWriter implements AutoCloseable {
     private final List<Ack> acks = new ArrayList<>();
     private final List<Long> failureNanos = new ArrayList<>();
     private final List<Connect> connects = new ArrayList<>();
+    private final Map<String, Integer> errors = new TreeMap<>();
     private int failedStatements;
     private int failedConnects;
 
@@ -42,14 +45,16 @@ public final class GaleraWriter implements AutoCloseable {
 
     /**
      * What a writer did. {@code moves} counts the changes of serving node between consecutive acknowledged
-     * writes: each is a client that had to reconnect elsewhere (a failover, or a failback).
+     * writes: each is a client that had to reconnect elsewhere (a failover, or a failback). {@code errors}
+     * counts the failures (statements and connects) by the start of their message.
      */
     public record Result(String writer, List<Ack> acks, int failedStatements, int failedConnects, List<Long> failureNanos,
-                         List<Connect> connects) {
+                         List<Connect> connects, Map<String, Integer> errors) {
         public Result {
             acks = List.copyOf(acks);
             failureNanos = List.copyOf(failureNanos);
             connects = List.copyOf(connects);
+            errors = Map.copyOf(errors);
         }
 
         /** The first connection at or after {@code nanos} that reached a node other than {@code node}, if any. */
@@ -128,7 +133,7 @@ public final class GaleraWriter implements AutoCloseable {
         }
         if (thread.isAlive()) throw new IllegalStateException("writer " + name + " did not stop within 40 s");
         synchronized (this) {
-            return new Result(name, acks, failedStatements, failedConnects, failureNanos, connects);
+            return new Result(name, acks, failedStatements, failedConnects, failureNanos, connects, errors);
         }
     }
 
@@ -177,6 +182,7 @@ public final class GaleraWriter implements AutoCloseable {
                     conn = null;
                     synchronized (this) {
                         failedConnects++;
+                        tally(e);
                     }
                     continue;
                 }
@@ -197,12 +203,19 @@ public final class GaleraWriter implements AutoCloseable {
                 synchronized (this) {
                     failedStatements++;
                     failureNanos.add(at);
+                    tally(e);
                 }
                 closeQuietly(conn);
                 conn = null;
             }
         }
         closeQuietly(conn);
+    }
+
+    // Caller holds this.
+    private void tally(SQLException e) {
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        errors.merge(m.length() > 80 ? m.substring(0, 80) : m, 1, Integer::sum);
     }
 
     private static void closeQuietly(Connection c) {

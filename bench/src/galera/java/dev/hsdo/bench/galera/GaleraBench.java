@@ -56,16 +56,17 @@ public final class GaleraBench {
         List<Row> rows = new ArrayList<>();
         try (Galera galera = Galera.start()) {
             System.out.printf("cluster formed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            rows.add(run("seed, failback (on-marked-up shutdown-backup-sessions)", galera, work.resolve("failback"),
+            rows.add(run(1, "seed, failback (on-marked-up shutdown-backup-sessions)", galera, work.resolve("failback"),
                     (g, d) -> GaleraHaproxies.start(Seed.FAILBACK, g, d), false));
-            rows.add(run("seed, peers written by hand", galera, work.resolve("peers"),
+            rows.add(run(2, "seed, peers written by hand", galera, work.resolve("peers"),
                     (g, d) -> GaleraHaproxies.start(Seed.PEERS, g, d), true));
-            rows.add(run("hsdo (active-backup: true, 2 x hsdo run)", galera, work.resolve("hsdo"), GaleraHsdoPair::start, true));
+            rows.add(run(3, "hsdo (active-backup: true, 2 x hsdo run)", galera, work.resolve("hsdo"), GaleraHsdoPair::start, true));
         }
         print(rows);
     }
 
-    private static Row run(String variant, Galera galera, Path dir, Starter starter, boolean peers) throws Exception {
+    /** Variant number {@code n} (1..9) writes as {@code vN-a} and {@code vN-b} with ids of their own: the table is shared. */
+    private static Row run(int n, String variant, Galera galera, Path dir, Starter starter, boolean peers) throws Exception {
         System.out.println("-- " + variant);
         galera.ensureAllSynced();
         Files.createDirectories(dir);
@@ -79,8 +80,8 @@ public final class GaleraBench {
         }
         try (proxies) {
             if (peers) proxies.awaitPeersConnected();
-            GaleraWriter a = GaleraWriter.start("bench-a", proxies.frontend(0), 1_000_000_000L, INTERVAL, WRITER_BOUND);
-            GaleraWriter b = GaleraWriter.start("bench-b", proxies.frontend(1), 2_000_000_000L, INTERVAL, WRITER_BOUND);
+            GaleraWriter a = GaleraWriter.start("v" + n + "-a", proxies.frontend(0), n * 10_000_000_000L, INTERVAL, WRITER_BOUND);
+            GaleraWriter b = GaleraWriter.start("v" + n + "-b", proxies.frontend(1), n * 10_000_000_000L + 1_000_000_000L, INTERVAL, WRITER_BOUND);
             try (a; b) {
                 await("both writers on n1").atMost(Duration.ofSeconds(60))
                         .until(() -> "n1".equals(a.lastNode()) && "n1".equals(b.lastNode()));
@@ -123,6 +124,7 @@ public final class GaleraBench {
             for (Galera.Node n : galera.nodes()) lost.addAll(r.missingFrom(GaleraWriter.idsOnNode(n.port(), r.writer())));
             System.out.printf("   %s: %d acknowledged, nodes %s, %d failed statements, %d failed connects%n",
                     r.writer(), r.acks().size(), r.nodeSequence(), r.failedStatements(), r.failedConnects());
+            r.errors().forEach((m, count) -> System.out.printf("      %5d x %s%n", count, m));
         }
         return new Row(variant, null, routed, writing, gap, moves, failedStatements, failedConnects, lost.size(), acked);
     }
