@@ -214,7 +214,9 @@ public final class GaleraWriter implements AutoCloseable {
 
     // Caller holds this.
     private void tally(SQLException e) {
-        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        // Without the connection number and port, so that the same failure counts as one kind.
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                .replaceFirst("^\\(conn=\\d+\\) ", "").replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT");
         errors.merge(m.length() > 80 ? m.substring(0, 80) : m, 1, Integer::sum);
     }
 

@@ -75,6 +75,8 @@ public final class GaleraBench {
             proxies = starter.start(galera, dir);
         } catch (GaleraHsdoPair.Unsupported e) {
             String why = e.getMessage().lines().findFirst().orElse("");
+            // The table cell keeps hsdo's reason, not the temp path of the config it names.
+            why = why.contains(".yaml: ") ? "hsdo validate: " + why.substring(why.lastIndexOf(".yaml: ") + 7) : why;
             System.out.println("   SKIPPED: " + why);
             return new Row(variant, why, 0, 0, 0, List.of(), 0, 0, 0, 0);
         }
