@@ -29,8 +29,11 @@ import static org.awaitility.Awaitility.await;
  * fleet's active node. A subclass says how the two HAProxies are configured ({@link #startProxies}).
  */
 abstract class GaleraActiveBackupCases {
-    /** "Within ~2 s" (fall 2 x inter 1 s), loose for a shared 2-core machine. */
-    static final Duration MOVE_BOUND = Duration.ofSeconds(6);
+    /**
+     * "Within ~2 s": two failed checks a second apart; measured 1.1-1.7 s with a load average of 16 on two
+     * cores. The bound leaves room for that load, not for a third check.
+     */
+    static final Duration MOVE_BOUND = Duration.ofSeconds(5);
     /** A write on the backup waits until Galera evicts the dead node (evs.suspect_timeout 5 s) and more under load. */
     private static final Duration WRITE_RESUME_BOUND = Duration.ofSeconds(60);
     private static final Duration WRITE_INTERVAL = Duration.ofMillis(5);
@@ -82,7 +85,7 @@ abstract class GaleraActiveBackupCases {
     }
 
     @Test
-    void killingTheActiveNodeMovesEveryHaproxyToTheSameBackupWithinTwoSecondsAndItNeverFailsBack() throws Exception {
+    void killingTheActiveNodeMovesEveryHaproxyToTheSameBackupWithinAboutTwoSecondsAndItNeverFailsBack() throws Exception {
         assertThat(Galera.nodeBehind(proxies.frontend(0))).isEqualTo("n1");
         assertThat(Galera.nodeBehind(proxies.frontend(1))).isEqualTo("n1");
 
