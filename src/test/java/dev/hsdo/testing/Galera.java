@@ -48,6 +48,7 @@ public final class Galera implements AutoCloseable {
     private final Path dir;
     private final List<Node> nodes;
     private final String clusterAddress;
+    private final Thread onExit = new Thread(() -> nodes().forEach(Node::kill9), "galera-stop");
 
     private Galera(Path dir, int[] ports) {
         this.dir = dir;
@@ -79,6 +80,9 @@ public final class Galera implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temp directory for the Galera cluster", e);
         }
         Galera g = new Galera(dir, Ports.free(3 * PORTS_PER_NODE));
+        // The servers are not stopped with the JVM (they run on as orphans): a JVM that exits without close()
+        // (a killed test run) stops them on its way out.
+        Runtime.getRuntime().addShutdownHook(g.onExit);
         try {
             g.install();
             Node first = g.nodes.getFirst();
@@ -90,7 +94,8 @@ public final class Galera implements AutoCloseable {
                 n.awaitSynced();
             }
             return g;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable: Awaitility rethrows a condition's checked SQLException as it is (seen leaking two servers).
             g.close();
             throw e;
         }
@@ -144,6 +149,11 @@ public final class Galera implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(Node::kill9);
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs (or ran) anyway
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
