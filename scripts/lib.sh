@@ -120,3 +120,18 @@ promtool_bin() {
   "$cache/usr/bin/promtool" --version >/dev/null 2>&1 || { echo "the unpacked promtool does not run" >&2; return 1; }
   echo "$cache/usr/bin/promtool"
 }
+
+# need_galera_packages : MariaDB and Galera for the Galera tests and the galera benchmark, which start their own
+# servers on free loopback ports. The distribution's mariadb service must not run beside them (it would take
+# port 3306 and memory on a shared machine for nothing): stopped, and disabled, if the install started it.
+need_galera_packages() {
+  need_packages mariadb-server galera-4 mariadb-client rsync || return 1
+  [[ "$(id -u)" -eq 0 ]] || return 0
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2>/dev/null; then
+    echo "stopping and disabling the packaged mariadb service (the Galera tests run their own servers)" >&2
+    systemctl disable --now --quiet mariadb
+  elif [[ -x /etc/init.d/mariadb ]] && /etc/init.d/mariadb status >/dev/null 2>&1; then
+    echo "stopping the packaged mariadb service (the Galera tests run their own servers)" >&2
+    /etc/init.d/mariadb stop >/dev/null
+  fi
+}
