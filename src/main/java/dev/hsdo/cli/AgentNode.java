@@ -171,6 +171,7 @@ public final class AgentNode extends Node {
         doc.put("agent", local.agent().status());
         doc.put("store", StatusDocs.store(storeHealth.state(), reporter.duplicate()));
         doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
+        StatusDocs.activeBackup(doc, local.agent());
         return doc;
     }
 
