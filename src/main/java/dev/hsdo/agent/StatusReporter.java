@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +59,16 @@ public final class StatusReporter implements AutoCloseable {
         this.clock = clock;
         this.ttl = ttl;
         this.loop = new WakeableLoop("hsdo-status-reporter", ttl.dividedBy(3), this::reportOnce);
+    }
+
+    // this agent's HAProxy as a peer and its active servers, for active/backup backends; null without them
+    private volatile dev.hsdo.config.PeerConfig localPeer;
+    private volatile Supplier<List<ActiveServer>> activeBackup = List::of;
+
+    /** Reports {@code peer} as this agent's HAProxy in the peers section, and what {@code active} says is active. */
+    public void activeBackup(dev.hsdo.config.PeerConfig peer, Supplier<List<ActiveServer>> active) {
+        this.localPeer = peer;
+        this.activeBackup = active;
     }
 
     /** Starts reporting to {@code agents} (the store answered, or was opened late). */
@@ -153,8 +164,12 @@ public final class StatusReporter implements AutoCloseable {
     public AgentReport report() {
         AgentStatus s = status.get();
         String error = s.lastErrors().isEmpty() ? null : String.join("; ", s.lastErrors());
+        dev.hsdo.config.PeerConfig peer = localPeer;
+        java.util.Map<String, String> active = new java.util.TreeMap<>();
+        for (ActiveServer a : activeBackup.get()) if (a.active() != null) active.put(a.backend(), a.active());
         return new AgentReport(agentId, zone, haproxyVersion.get(), s.desiredGeneration(), s.appliedGeneration(),
-                s.appliedAt(), error, clock.instant(), instance, s.planProblems());
+                s.appliedAt(), error, clock.instant(), instance, s.planProblems(), peer == null ? null : peer.name(),
+                peer == null ? null : peer.address(), active);
     }
 
     /** Reports at once. */

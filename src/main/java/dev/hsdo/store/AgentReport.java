@@ -2,7 +2,9 @@ package dev.hsdo.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What one agent tells the fleet about itself, published with a time to live so that an agent that
@@ -19,14 +21,29 @@ import java.util.Objects;
  * @param instance          a nonce naming the agent instance (kept in its data directory across restarts), so
  *                          that a second agent started under the same id is told apart; null in older reports
  * @param planProblems      what of the plan the agent leaves out while it applies the rest (empty when nothing)
+ * @param peerName          the name its HAProxy has in the peers section of active/backup backends, or null
+ *                          (no such backend, or an older agent); the other agents render it as a peer
+ * @param peerAddress       where its HAProxy's peer listener is reached ({@code host:port}), or null
+ * @param activeBackup      active/backup backend → the server its HAProxy's stick entry names (backends without
+ *                          an entry are left out); empty without such backends
  */
 public record AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
                           long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
-                          String instance, List<String> planProblems) {
+                          String instance, List<String> planProblems, String peerName, String peerAddress,
+                          Map<String, String> activeBackup) {
     public AgentReport {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(reportedAt, "reportedAt");
         planProblems = planProblems == null ? List.of() : List.copyOf(planProblems);
+        activeBackup = activeBackup == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(activeBackup));
+    }
+
+    /** A report without peer or active/backup information, as agents before it wrote. */
+    public AgentReport(String agentId, String zone, String haproxyVersion, long desiredGeneration,
+                       long appliedGeneration, Instant appliedAt, String lastError, Instant reportedAt,
+                       String instance, List<String> planProblems) {
+        this(agentId, zone, haproxyVersion, desiredGeneration, appliedGeneration, appliedAt, lastError, reportedAt,
+                instance, planProblems, null, null, Map.of());
     }
 
     /** A report without an instance nonce or plan problems, as agents before them wrote. */
