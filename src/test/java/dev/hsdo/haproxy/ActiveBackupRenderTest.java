@@ -51,7 +51,9 @@ class ActiveBackupRenderTest {
         assertThat(out).contains("  hard-stop-after 30s\n  log stdout format raw local0\n  localpeer hp-b\n");
         // Sorted by name, the local one among them: every instance writes the same section.
         assertThat(out).contains("\npeers hsdo\n  peer hp-a 127.0.0.1:10001\n  peer hp-b 127.0.0.1:10002\n");
-        assertThat(backendDb(out)).contains("  stick-table type integer size 2 peers hsdo\n  stick on int(1)\n")
+        assertThat(backendDb(out)).contains("  stick-table type integer size 2 peers hsdo\n"
+                        + "  tcp-request inspect-delay 1s\n  tcp-request content accept if { table_cnt gt 0 } || WAIT_END\n"
+                        + "  stick on int(1)\n")
                 .doesNotContain("on-marked-up");
         assertThat(out.substring(0, out.indexOf("\nbackend db"))).doesNotContain("stick");
     }
