@@ -111,10 +111,14 @@ class ActiveBackupIT {
         return i;
     }
 
-    /** The name the server answers on a new connection through {@code i}, or an error word. */
     private static String route(Instance i) {
+        return route(i.frontend());
+    }
+
+    /** The name the origin answers on a new connection to {@code port}, or an error word. */
+    static String route(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", i.frontend()), 1000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -191,6 +195,14 @@ class ActiveBackupIT {
         return moved[0];
     }
 
+    /** {@link #failOver}, then n1 back up and seen up everywhere; returns the backup both moved to. */
+    private String failOverAndBringTheFirstBack() {
+        String backup = failOver();
+        origins.get("n1").process().restart();
+        instances.values().forEach(this::awaitAllUp);
+        return backup;
+    }
+
     @Test
     void bothInstancesSendNewConnectionsToTheLowestPriorityServerAndTheTablesAgree() {
         for (int k = 0; k < 10; k++) {
@@ -208,9 +220,7 @@ class ActiveBackupIT {
 
     @Test
     void killingTheActiveServerMovesBothToTheSameBackupAndItsReturnTakesNothingBack() {
-        String backup = failOver();
-        origins.get("n1").process().restart();
-        instances.values().forEach(this::awaitAllUp);
+        String backup = failOverAndBringTheFirstBack();
         for (int k = 0; k < 20; k++) {
             assertThat(route(a())).isEqualTo(backup);
             assertThat(route(b())).isEqualTo(backup);
@@ -221,9 +231,7 @@ class ActiveBackupIT {
 
     @Test
     void aRestartedHaproxyAdoptsTheFleetsActiveServerNotTheFirstListed() {
-        String backup = failOver();
-        origins.get("n1").process().restart();
-        instances.values().forEach(this::awaitAllUp);
+        String backup = failOverAndBringTheFirstBack();
         Instance a = a();
         int before = a.hsdo().haproxy().generation();
         ProcessHandle.of(a.hsdo().haproxy().pid()).orElseThrow().destroyForcibly();
@@ -237,9 +245,7 @@ class ActiveBackupIT {
 
     @Test
     void aRestartedHsdoAdoptsItsRunningHaproxyAndKeepsTheActiveServer() throws Exception {
-        String backup = failOver();
-        origins.get("n1").process().restart();
-        instances.values().forEach(this::awaitAllUp);
+        String backup = failOverAndBringTheFirstBack();
         Instance b = b();
         long pid = b.hsdo().haproxy().pid();
         b.hsdo().close();
@@ -254,9 +260,7 @@ class ActiveBackupIT {
 
     @Test
     void aPeerJoiningAndLeavingRewritesThePeersSectionReloadsHitlesslyAndTheTableSurvives() throws Exception {
-        String backup = failOver();
-        origins.get("n1").process().restart();
-        instances.values().forEach(this::awaitAllUp);
+        String backup = failOverAndBringTheFirstBack();
         Instance a = a(), b = b();
         PeerConfig pa = new PeerConfig("hp-a", "127.0.0.1:" + peerPorts.get("hp-a"));
         PeerConfig pb = new PeerConfig("hp-b", "127.0.0.1:" + peerPorts.get("hp-b"));

@@ -14,10 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,16 +89,7 @@ class FleetActiveBackupIT {
     }
 
     private static String route(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            s.setSoTimeout(2000);
-            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            String[] lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip().split("\r?\n");
-            return lines[lines.length - 1].strip();
-        } catch (IOException e) {
-            return "error";
-        }
+        return ActiveBackupIT.route(port);
     }
 
     private static String cli(AgentNode a, String command) {
