@@ -2,6 +2,7 @@ package dev.hsdo.agent;
 
 import dev.hsdo.config.BackendConfig;
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.config.PeerConfig;
 import dev.hsdo.haproxy.ConfigRenderer;
 import dev.hsdo.haproxy.Reply;
 import dev.hsdo.haproxy.RuntimeApi;
@@ -64,6 +65,12 @@ public final class Agent implements AutoCloseable {
     // check maxconn and the backup flag, is read on every change and every FULL_READ_EVERY rounds.
     private Plan fullyReadFor;
     private int roundsSinceFullRead;
+    // The other HAProxies of the peers section (the local one is added from the config); written by the
+    // fleet or sidecar watcher, read by the round.
+    private volatile List<PeerConfig> remotePeers;
+    // guarded by roundLock: the peers the last rendered text has
+    private List<PeerConfig> renderedPeers;
+    private volatile List<ActiveServer> activeBackup = List.of();
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
     // what HAProxy reported of each backend's servers at the end of the last round that reached it
@@ -84,6 +91,34 @@ public final class Agent implements AutoCloseable {
         this.written = runningConfig;
         this.runningSkeleton = runningConfig == null ? null : ConfigRenderer.skeleton(runningConfig);
         this.checkedSkeleton = runningSkeleton;
+        this.remotePeers = config.peers() == null ? List.of() : config.peers().staticPeers();
+    }
+
+    /**
+     * Replaces the other HAProxies of the peers section (fleet: the registered agents; sidecar: the SRV
+     * record). A change rewrites the peers section, and the next round reloads HAProxy hitlessly; the local
+     * peer keeps the stick tables across the reload.
+     */
+    public void peers(List<PeerConfig> remote) {
+        List<PeerConfig> sorted = remote.stream().sorted(java.util.Comparator.comparing(PeerConfig::name)).toList();
+        if (sorted.equals(remotePeers)) return;
+        remotePeers = sorted;
+        wake();
+    }
+
+    /** The peers section as rendered: the local HAProxy and the others; empty without active/backup backends. */
+    public List<PeerStatus> peers() {
+        if (config.peers() == null || !config.hasActiveBackup()) return List.of();
+        List<PeerStatus> out = new ArrayList<>();
+        out.add(new PeerStatus(config.peers().localName(), config.peers().bind(), true));
+        for (PeerConfig p : remotePeers)
+            if (!p.name().equals(config.peers().localName())) out.add(new PeerStatus(p.name(), p.address(), false));
+        return List.copyOf(out);
+    }
+
+    /** The active server of every active/backup backend as this HAProxy's stick table last showed it. */
+    public List<ActiveServer> activeBackup() {
+        return activeBackup;
     }
 
     /**
@@ -198,6 +233,10 @@ public final class Agent implements AutoCloseable {
                 }
                 metrics.servers(observed.rows());
                 haproxyServers = observed.summary(haproxyServers);
+                if (config.hasActiveBackup()) {
+                    activeBackup = ActiveBackupReader.read(api, config, plan);
+                    metrics.activeBackup(activeBackup);
+                }
             } catch (RuntimeApiException e) {
                 reachable = false;
                 errors.add("haproxy runtime API: " + e.getMessage());
@@ -299,8 +338,11 @@ public final class Agent implements AutoCloseable {
     // besides the servers changed.
     private void writeConfig(Plan plan) throws IOException {
         if (target == null) return;
-        if (renderedPlan == null || renderedPlan.generation() != plan.generation() || !plan.sameContent(renderedPlan)) {
-            renderedText = ConfigRenderer.render(config, plan, paths);
+        List<PeerConfig> peers = remotePeers;
+        if (renderedPlan == null || renderedPlan.generation() != plan.generation() || !plan.sameContent(renderedPlan)
+                || !peers.equals(renderedPeers)) {
+            renderedText = ConfigRenderer.render(config, plan, paths, peers);
+            renderedPeers = peers;
             renderedSkeleton = ConfigRenderer.skeleton(renderedText);
             renderedPlan = plan;
         }

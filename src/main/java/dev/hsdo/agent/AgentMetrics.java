@@ -3,6 +3,7 @@ package dev.hsdo.agent;
 import dev.hsdo.haproxy.ServerStateRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,8 @@ public final class AgentMetrics {
     private final AtomicLong planProblems = new AtomicLong();
     private final AtomicLong haproxyReachable = new AtomicLong();
     private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
+    // backend → its active-server gauge, so that a change of the active server removes the old series
+    private final Map<String, Meter> activeBackup = new ConcurrentHashMap<>();
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -62,6 +65,21 @@ public final class AgentMetrics {
         appliedGeneration.set(status.appliedGeneration());
         planProblems.set(status.planProblems().size());
         haproxyReachable.set(status.haproxyReachable() ? 1 : 0);
+    }
+
+    /** One {@code hsdo_active_backup_server{backend,server} 1} series per backend with an entry, none without. */
+    void activeBackup(List<ActiveServer> active) {
+        for (ActiveServer a : active) {
+            Meter old = activeBackup.get(a.backend());
+            String oldServer = old == null ? null : old.getId().getTag("server");
+            if (java.util.Objects.equals(oldServer, a.active())) continue;
+            if (old != null) registry.remove(old);
+            activeBackup.remove(a.backend());
+            if (a.active() != null)
+                activeBackup.put(a.backend(), Gauge.builder("hsdo.active.backup.server", () -> 1)
+                        .description("the server an active/backup backend's shared stick entry names (1 per backend)")
+                        .tags("backend", a.backend(), "server", a.active()).register(registry));
+        }
     }
 
     void servers(Map<String, List<ServerStateRow>> observed) {

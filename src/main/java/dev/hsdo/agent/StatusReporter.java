@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -67,6 +68,16 @@ public final class StatusReporter implements AutoCloseable {
     public StatusReporter haproxyServers(Supplier<Map<String, HaproxyServers>> servers) {
         this.haproxyServers = servers;
         return this;
+    }
+
+    // this agent's HAProxy as a peer and its active servers, for active/backup backends; null without them
+    private volatile dev.hsdo.config.PeerConfig localPeer;
+    private volatile Supplier<List<ActiveServer>> activeBackup = List::of;
+
+    /** Reports {@code peer} as this agent's HAProxy in the peers section, and what {@code active} says is active. */
+    public void activeBackup(dev.hsdo.config.PeerConfig peer, Supplier<List<ActiveServer>> active) {
+        this.localPeer = peer;
+        this.activeBackup = active;
     }
 
     /** Starts reporting to {@code agents} (the store answered, or was opened late). */
@@ -162,8 +173,12 @@ public final class StatusReporter implements AutoCloseable {
     public AgentReport report() {
         AgentStatus s = status.get();
         String error = s.lastErrors().isEmpty() ? null : String.join("; ", s.lastErrors());
+        dev.hsdo.config.PeerConfig peer = localPeer;
+        Map<String, String> active = new java.util.TreeMap<>();
+        for (ActiveServer a : activeBackup.get()) if (a.active() != null) active.put(a.backend(), a.active());
         return new AgentReport(agentId, zone, haproxyVersion.get(), s.desiredGeneration(), s.appliedGeneration(),
-                s.appliedAt(), error, clock.instant(), instance, s.planProblems(), haproxyServers.get());
+                s.appliedAt(), error, clock.instant(), instance, s.planProblems(), haproxyServers.get(),
+                peer == null ? null : peer.name(), peer == null ? null : peer.address(), active);
     }
 
     /** Reports at once. */

@@ -11,7 +11,10 @@ import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.haproxy.HaproxyProcess;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.model.Plan;
+import dev.hsdo.agent.FleetPeers;
+import dev.hsdo.store.AgentRegistry;
 import dev.hsdo.store.AgentReport;
+import dev.hsdo.util.WakeableLoop;
 import dev.hsdo.store.FleetStore;
 import dev.hsdo.store.StoreException;
 import org.slf4j.Logger;
@@ -77,7 +80,29 @@ public final class AgentNode extends Node {
             reporter.wake();
         });
         fleet.plans().watch(local.agent()::offer);
+        if (config.hasActiveBackup()) followPeers(fleet.agents(config.fleet().statusTtl()));
         startAdmin();
+    }
+
+    /**
+     * Active/backup backends: advertises this HAProxy as a peer in the agent's report, and renders the other
+     * registered agents as its peers, re-read as often as reports are renewed. A store that does not answer
+     * leaves the peers as they were: an outage must not empty the peers section.
+     */
+    private void followPeers(AgentRegistry registry) {
+        reporter.activeBackup(config.peers().local(), local.agent()::activeBackup);
+        reporter.wake();
+        String[] lastProblems = {""};
+        toClose.add(new WakeableLoop("hsdo-peers", config.fleet().statusTtl().dividedBy(3), () -> {
+            try {
+                List<String> problems = new ArrayList<>();
+                local.agent().peers(FleetPeers.of(config.fleet().agentId(), config.peers().localName(), registry.agents(), problems));
+                if (!problems.isEmpty() && !String.join("; ", problems).equals(lastProblems[0])) log.warn("peers: {}", problems);
+                lastProblems[0] = String.join("; ", problems);
+            } catch (StoreException e) {
+                log.debug("peers not re-read (the store does not answer): {}", e.getMessage());
+            }
+        })).wake();
     }
 
     /** The stored plan, or null when the store is empty or does not answer. */
@@ -174,6 +199,7 @@ public final class AgentNode extends Node {
         doc.put("haproxy", StatusDocs.haproxy(local.haproxy(), local.api()));
         // The plan this agent works towards, server by server, for the status page.
         doc.put("plan", StatusDocs.plan(plan(), storeHealth.state().error()));
+        StatusDocs.activeBackup(doc, local.agent());
         return doc;
     }
 

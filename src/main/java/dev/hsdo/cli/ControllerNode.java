@@ -39,7 +39,22 @@ public final class ControllerNode extends Node {
         controller = toClose.add(new Controller(config, () -> Standalone.sources(config, clock), fleet.plans(), clock,
                 new ControllerMetrics(registry), fleet.election(config.fleet().controllerId(), config.fleet().leaseTtl())));
         controller.start();
+        for (var b : config.backends()) if (b.activeBackup()) agreedGauge(b.name());
         startAdmin();
+    }
+
+    // 1 while every agent's HAProxy names the same active server for the backend, 0 when two differ; read
+    // from the agents' reports when scraped (NaN while the store does not answer).
+    private void agreedGauge(String backend) {
+        io.micrometer.core.instrument.Gauge.builder("hsdo.active.backup.agreed", () -> {
+            try {
+                return FleetStatus.of(0, agents.agents()).activeBackup().stream().filter(a -> a.backend().equals(backend))
+                        .findFirst().map(a -> a.agreed() ? 1.0 : 0.0).orElse(1.0);
+            } catch (StoreException e) {
+                return Double.NaN;
+            }
+        }).description("1 while all agents agree on the active server of an active/backup backend, 0 when not")
+                .tag("backend", backend).register(registry);
     }
 
     /** The controller. */
@@ -63,7 +78,9 @@ public final class ControllerNode extends Node {
         doc.put("plan", StatusDocs.plan(controller));
         doc.put("sources", StatusDocs.sources(controller));
         try {
-            doc.put("fleet", FleetStatus.of(controller.current().generation(), agents.agents()));
+            FleetStatus fleet = FleetStatus.of(controller.current().generation(), agents.agents());
+            doc.put("fleet", fleet);
+            if (!fleet.activeBackup().isEmpty()) doc.put("activeBackup", fleet.activeBackup());
         } catch (StoreException e) {
             doc.put("fleet", Map.of("error", e.getMessage()));
         }

@@ -91,6 +91,7 @@ public final class Standalone extends Node {
         doc.put("agent", agent.status());
         doc.put("sources", StatusDocs.sources(controller));
         doc.put("haproxy", StatusDocs.haproxy(haproxy, local.api()));
+        StatusDocs.activeBackup(doc, agent);
         return doc;
     }
 

@@ -144,4 +144,11 @@ final class StatusDocs {
         }
         return h;
     }
+
+    /** Adds {@code activeBackup} and {@code peers} to {@code doc} when the agent has active/backup backends. */
+    static void activeBackup(Map<String, Object> doc, dev.hsdo.agent.Agent agent) {
+        if (agent.peers().isEmpty()) return;
+        doc.put("activeBackup", agent.activeBackup());
+        doc.put("peers", agent.peers());
+    }
 }

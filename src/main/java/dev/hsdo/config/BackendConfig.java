@@ -23,15 +23,26 @@ import java.util.List;
  * @param zone           which zones' servers this backend takes on each agent
  * @param fallback       the backend frontends use while this one has no usable server, or null
  * @param slots          template slots of the user's own config, or null for dynamic servers
+ * @param activeBackup   one active server for the whole fleet: a stick table shared through the peers section,
+ *                       the other servers backup, no failback
  */
 public record BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
                             HealthCheck healthCheck, ServerDefaults serverDefaults, int retries, Selector select,
                             Duration queueTimeout, Duration serverTimeout, SlowStartConfig slowStart, ZoneAffinity zone,
-                            String fallback, SlotsConfig slots) {
+                            String fallback, SlotsConfig slots, boolean activeBackup) {
     public BackendConfig {
         sources = List.copyOf(sources);
         if (slowStart == null) slowStart = SlowStartConfig.off();
         if (zone == null) zone = ZoneAffinity.ALL;
+    }
+
+    /** A backend that is not active/backup. */
+    public BackendConfig(String name, Mode mode, String balance, String hashType, List<String> sources,
+                         HealthCheck healthCheck, ServerDefaults serverDefaults, int retries, Selector select,
+                         Duration queueTimeout, Duration serverTimeout, SlowStartConfig slowStart, ZoneAffinity zone,
+                         String fallback, SlotsConfig slots) {
+        this(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, select, queueTimeout,
+                serverTimeout, slowStart, zone, fallback, slots, false);
     }
 
     /** A backend without slow start, zone affinity, fallback or slots. */
@@ -51,18 +62,18 @@ public record BackendConfig(String name, Mode mode, String balance, String hashT
     /** This backend with slow start {@code s}. */
     public BackendConfig withSlowStart(SlowStartConfig s) {
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, select,
-                queueTimeout, serverTimeout, s, zone, fallback, slots);
+                queueTimeout, serverTimeout, s, zone, fallback, slots, activeBackup);
     }
 
     /** This backend named {@code newName}, taking {@code newZone}'s servers and falling back to {@code newFallback}. */
     public BackendConfig withZone(String newName, ZoneAffinity newZone, String newFallback) {
         return new BackendConfig(newName, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, select,
-                queueTimeout, serverTimeout, slowStart, newZone, newFallback, slots);
+                queueTimeout, serverTimeout, slowStart, newZone, newFallback, slots, activeBackup);
     }
 
     /** This backend in template-slot mode. */
     public BackendConfig withSlots(SlotsConfig s) {
         return new BackendConfig(name, mode, balance, hashType, sources, healthCheck, serverDefaults, retries, select,
-                queueTimeout, serverTimeout, slowStart, zone, fallback, s);
+                queueTimeout, serverTimeout, slowStart, zone, fallback, s, activeBackup);
     }
 }

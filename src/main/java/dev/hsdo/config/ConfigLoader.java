@@ -108,7 +108,7 @@ public final class ConfigLoader {
 
     private HsdoConfig root(ConfigNode n) {
         n.checkKeys("haproxy", "frontends", "backends", "sources", "reconcile-interval", "drain-period", "guard",
-                "admin", "store", "fleet");
+                "admin", "store", "fleet", "peers");
         HaproxySettings haproxy = haproxy(n.object("haproxy"));
         List<SourceConfig> sources = new ArrayList<>();
         Map<String, String> sourceNames = new LinkedHashMap<>();
@@ -140,7 +140,23 @@ public final class ConfigLoader {
         StoreConfig store = store(n.object("store"));
         if (fleet.agentId() == null)
             fleet = fleet.withAgentId(FleetConfig.defaultAgentId(Hosts.name(), admin.bind(), haproxy.runtimeDir()));
-        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet);
+        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet,
+                peers(n, backends, fleet));
+    }
+
+    /** The peers section: required when a backend is active/backup, and only then. */
+    private PeersConfig peers(ConfigNode n, List<BackendConfig> backends, FleetConfig fleet) {
+        boolean needed = backends.stream().anyMatch(BackendConfig::activeBackup);
+        if (!n.has("peers")) {
+            for (int i = 0; i < backends.size(); i++)
+                if (backends.get(i).activeBackup())
+                    n.object("backends[" + i + "]").fail("active-backup", "needs a top-level peers section "
+                            + "(peers.bind: where this HAProxy's peer listener binds)");
+            return null;
+        }
+        PeersConfig peers = CheckConfigs.peers(n.object("peers"), (node, key) -> bind(node, key, null), fleet.agentId());
+        if (!needed) n.fail("peers", "no backend has active-backup: true, so no peers section is rendered");
+        return peers;
     }
 
     /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */
@@ -234,7 +250,7 @@ public final class ConfigLoader {
 
     private BackendConfig backend(ConfigNode n, Map<String, String> names, Set<String> sourceNames) {
         n.checkKeys("name", "mode", "balance", "hash-type", "sources", "retries", "health-check", "server-defaults", "select",
-                "timeout-queue", "timeout-server", "slow-start", "zone", "fallback", "slots", "slot-prefix");
+                "timeout-queue", "timeout-server", "slow-start", "zone", "fallback", "slots", "slot-prefix", "active-backup");
         String name = name(n, names);
         Mode mode = mode(n, Mode.HTTP);
         String balance = BalanceRules.normalize(n.string("balance", mode == Mode.HTTP ? "uri" : "roundrobin"));
@@ -280,9 +296,13 @@ public final class ConfigLoader {
         if (!Tokens.isName(prefix)) n.fail("slot-prefix", "invalid value " + Tokens.show(prefix) + " (" + NAME_RULE + ")");
         if (count > 0) slots = new SlotsConfig(count, prefix);
         else if (n.has("slot-prefix")) n.fail("slot-prefix", "only applies with slots > 0");
-        return new BackendConfig(name, mode, balance, hashType, sources, healthCheck(n.object("health-check")),
-                serverDefaults(n.object("server-defaults")), retries, select, queueTimeout, serverTimeout,
-                slowStart(n.object("slow-start")), zone, fallback, slots);
+        boolean activeBackup = n.bool("active-backup", false);
+        if (activeBackup && slots != null) n.fail("active-backup", "does not work with template slots (slots > 0)");
+        ConfigNode check = n.object("health-check");
+        return new BackendConfig(name, mode, balance, hashType, sources,
+                CheckConfigs.withType(check, healthCheck(check), mode), serverDefaults(n.object("server-defaults")),
+                retries, select, queueTimeout, serverTimeout, slowStart(n.object("slow-start")), zone, fallback, slots,
+                activeBackup);
     }
 
     private SlowStartConfig slowStart(ConfigNode n) {
@@ -310,7 +330,8 @@ public final class ConfigLoader {
     }
 
     private HealthCheck healthCheck(ConfigNode n) {
-        n.checkKeys("enabled", "method", "path", "inter", "fastinter", "downinter", "rise", "fall", "timeout");
+        n.checkKeys("enabled", "method", "path", "inter", "fastinter", "downinter", "rise", "fall", "timeout", "type",
+                "mysql-user", "steps", "command");
         String method = n.string("method", "GET");
         if (!METHOD.matcher(method).matches())
             n.fail("method", "invalid value " + Tokens.show(method) + " (an HTTP method: letters, digits, '-', '_')");

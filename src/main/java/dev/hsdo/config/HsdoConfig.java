@@ -17,10 +17,11 @@ import java.util.List;
  * @param admin             admin HTTP API
  * @param store             plan store
  * @param fleet             fleet mode: agent and controller ids, zone, leases
+ * @param peers             the peers section of active/backup backends, or null when no backend needs one
  */
 public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                          List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                         AdminConfig admin, StoreConfig store, FleetConfig fleet) {
+                         AdminConfig admin, StoreConfig store, FleetConfig fleet, PeersConfig peers) {
     public HsdoConfig {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
@@ -28,11 +29,24 @@ public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends
         if (fleet == null) fleet = FleetConfig.defaults();
     }
 
+    /** A configuration without a peers section. */
+    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                      AdminConfig admin, StoreConfig store, FleetConfig fleet) {
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null);
+    }
+
+    /** Whether some backend is active/backup (and so the rendered config has a peers section). */
+    public boolean hasActiveBackup() {
+        for (BackendConfig b : backends) if (b.activeBackup()) return true;
+        return false;
+    }
+
     /** A configuration with the default fleet settings. */
     public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                       List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
                       AdminConfig admin, StoreConfig store) {
-        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, null);
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, null, null);
     }
 
     /** The backend named {@code name}, or null. */

@@ -52,6 +52,16 @@ public interface RuntimeApi extends AutoCloseable {
         return parsed("show map " + map, MapParser::parse);
     }
 
+    /**
+     * {@code show table <table>}, parsed (a backend's stick table has the backend's name).
+     *
+     * @throws IllegalArgumentException when {@code table} is not a safe HAProxy name
+     */
+    default List<StickEntry> showTable(String table) throws RuntimeApiException {
+        Tokens.require(Tokens.isName(table), "table name", table, "letters, digits, '_', '.', ':', '-'");
+        return parsed("show table " + table, TableParser::parse);
+    }
+
     /** {@code show stat}, parsed. */
     default List<StatRow> showStat() throws RuntimeApiException {
         return parsed("show stat", StatCsvParser::parse);

@@ -45,6 +45,8 @@ public final class ServerLine {
             // Only meaningful with checks: a server marked down by traffic errors comes back through checks.
             if (o.observeErrors()) b.append(" observe layer4 error-limit 10 on-error mark-down");
         }
+        // Active/backup: clients of a server that went down reconnect, and stick to the new active server.
+        if (o.shutdownOnDown()) b.append(" on-marked-down shutdown-sessions");
         if (s.state() == ServerState.MAINT) b.append(" disabled");
         return b.toString();
     }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Server options a node asks for in its own tags or metadata, under the {@code hsdo.} prefix:
  * {@code hsdo.weight} (0..256), {@code hsdo.maxconn} (0..10000000), {@code hsdo.ssl},
- * {@code hsdo.ssl-verify} and {@code hsdo.backup} ({@code true} or {@code false}). Pure.
+ * {@code hsdo.ssl-verify} and {@code hsdo.backup} ({@code true} or {@code false}), and {@code hsdo.priority}
+ * (0..1000, lower is preferred: which server of an active/backup backend is active first). Pure.
  *
  * <p>Sources check every {@code hsdo.} entry with {@link #problem} and drop (and report) the invalid
  * ones, so a bad value costs that option for that node only; {@link #apply} then overlays what is
@@ -20,7 +21,10 @@ public final class MetaOptions {
     public static final String SSL = PREFIX + "ssl";
     public static final String SSL_VERIFY = PREFIX + "ssl-verify";
     public static final String BACKUP = PREFIX + "backup";
-    private static final List<String> KEYS = List.of(WEIGHT, MAXCONN, SSL, SSL_VERIFY, BACKUP);
+    public static final String PRIORITY = PREFIX + "priority";
+    /** The highest {@code hsdo.priority}; a node without one ranks after every node with one. */
+    public static final int MAX_PRIORITY = 1000;
+    private static final List<String> KEYS = List.of(WEIGHT, MAXCONN, SSL, SSL_VERIFY, BACKUP, PRIORITY);
     private static final int MAX_MAXCONN = 10_000_000;
 
     private MetaOptions() {}
@@ -34,6 +38,7 @@ public final class MetaOptions {
         return switch (key) {
             case WEIGHT -> integer(value, 256) == null ? invalid(key, value, "an integer 0..256") : null;
             case MAXCONN -> integer(value, MAX_MAXCONN) == null ? invalid(key, value, "an integer 0.." + MAX_MAXCONN) : null;
+            case PRIORITY -> integer(value, MAX_PRIORITY) == null ? invalid(key, value, "an integer 0.." + MAX_PRIORITY) : null;
             case SSL, SSL_VERIFY, BACKUP -> bool(value) == null ? invalid(key, value, "true or false") : null;
             default -> "unknown option " + Tokens.show(key) + " (known: " + String.join(", ", KEYS) + ")";
         };
@@ -53,12 +58,18 @@ public final class MetaOptions {
         Boolean backup = bool(meta.get(BACKUP));
         return new ServerOptions(mc, ssl != null ? ssl : base.ssl(), verify != null ? verify : base.sslVerify(),
                 base.check(), base.interMs(), base.fastinterMs(), base.downinterMs(), base.rise(), base.fall(),
-                base.observeErrors(), backup != null ? backup : base.backup());
+                base.observeErrors(), backup != null ? backup : base.backup(), base.shutdownOnDown());
     }
 
     /** The node's {@code hsdo.weight}, or null when it has none (or an invalid one). */
     public static Integer weight(Map<String, String> meta) {
         return integer(meta.get(WEIGHT), 256);
+    }
+
+    /** The node's {@code hsdo.priority}, or {@code MAX_PRIORITY + 1} when it has none (or an invalid one). */
+    public static int priority(Map<String, String> meta) {
+        Integer p = integer(meta.get(PRIORITY), MAX_PRIORITY);
+        return p != null ? p : MAX_PRIORITY + 1;
     }
 
     private static String invalid(String key, String value, String rule) {

@@ -16,9 +16,12 @@ package dev.hsdo.model;
  * @param fall          consecutive failures to mark down
  * @param observeErrors mark down on layer-4 errors in live traffic
  * @param backup        a backup server
+ * @param shutdownOnDown close the server's sessions when it is marked down ({@code on-marked-down
+ *                      shutdown-sessions}): active/backup backends, whose clients must reconnect to the new active
  */
 public record ServerOptions(int maxconn, boolean ssl, boolean sslVerify, boolean check, long interMs, long fastinterMs,
-                            long downinterMs, int rise, int fall, boolean observeErrors, boolean backup) {
+                            long downinterMs, int rise, int fall, boolean observeErrors, boolean backup,
+                            boolean shutdownOnDown) {
     public ServerOptions {
         if (maxconn < 0) throw new IllegalArgumentException("maxconn: invalid value " + maxconn + " (>= 0)");
         if (interMs <= 0 || fastinterMs <= 0 || downinterMs <= 0)
@@ -26,9 +29,28 @@ public record ServerOptions(int maxconn, boolean ssl, boolean sslVerify, boolean
         if (rise < 1 || fall < 1) throw new IllegalArgumentException("rise and fall must be >= 1");
     }
 
+    /** Options that keep a server's sessions when it goes down. */
+    public ServerOptions(int maxconn, boolean ssl, boolean sslVerify, boolean check, long interMs, long fastinterMs,
+                         long downinterMs, int rise, int fall, boolean observeErrors, boolean backup) {
+        this(maxconn, ssl, sslVerify, check, interMs, fastinterMs, downinterMs, rise, fall, observeErrors, backup, false);
+    }
+
     /** These options with {@code backup} set as given. */
     public ServerOptions withBackup(boolean isBackup) {
-        return new ServerOptions(maxconn, ssl, sslVerify, check, interMs, fastinterMs, downinterMs, rise, fall, observeErrors, isBackup);
+        return new ServerOptions(maxconn, ssl, sslVerify, check, interMs, fastinterMs, downinterMs, rise, fall, observeErrors,
+                isBackup, shutdownOnDown);
+    }
+
+    /**
+     * The record's text, which is part of a plan's canonical form (its digest): {@code shutdownOnDown} is
+     * named only when set, so plans stored before it existed keep their digests.
+     */
+    @Override
+    public String toString() {
+        return "ServerOptions[maxconn=" + maxconn + ", ssl=" + ssl + ", sslVerify=" + sslVerify + ", check=" + check
+                + ", interMs=" + interMs + ", fastinterMs=" + fastinterMs + ", downinterMs=" + downinterMs + ", rise="
+                + rise + ", fall=" + fall + ", observeErrors=" + observeErrors + ", backup=" + backup
+                + (shutdownOnDown ? ", shutdownOnDown=true]" : "]");
     }
 
     /** The defaults DESIGN.md measured as safe: checks every 2 s, 500 ms while changing, fall 3, rise 2. */

@@ -75,6 +75,7 @@ public final class Planner {
         Map<String, Integer> ids = be.slots() != null ? Map.of() : ids(endpoints.keySet(), before, held != null ? removedServing : List.of());
         Set<Integer> idsTaken = new HashSet<>(ids.values());
         ServerOptions options = options(be);
+        String firstActive = be.activeBackup() ? ActiveBackup.first(endpoints) : null;
         boolean wasServing = serving > 0;
         // Slots are placed in identity order; dynamic servers are sorted by id in the BackendPlan anyway.
         Map<String, ServerPlan> servers = be.slots() != null ? new TreeMap<>() : new HashMap<>(endpoints.size() * 2);
@@ -87,6 +88,7 @@ public final class Planner {
             ServerPlan old = before.get(identity);
             int id = be.slots() != null ? 1 : ids.get(identity);
             ServerOptions serverOptions = MetaOptions.apply(e.backup() ? options.withBackup(true) : options, e.meta());
+            if (firstActive != null) serverOptions = serverOptions.withBackup(ActiveBackup.isBackup(identity, firstActive, old));
             ServerPlan fresh;
             if (old != null && old.id() == id && unchanged(old, e, weight, serverOptions)) {
                 // An incumbent that did not change is reused as it is: no name, no validation, no garbage.
@@ -192,6 +194,6 @@ public final class Planner {
         HealthCheck hc = be.healthCheck();
         ServerDefaults d = be.serverDefaults();
         return new ServerOptions(d.maxconn(), d.ssl(), d.sslVerify(), hc.enabled(), hc.inter().toMillis(),
-                hc.fastinter().toMillis(), hc.downinter().toMillis(), hc.rise(), hc.fall(), true, false);
+                hc.fastinter().toMillis(), hc.downinter().toMillis(), hc.rise(), hc.fall(), true, false, be.activeBackup());
     }
 }

@@ -49,4 +49,25 @@ class FleetStatusTest {
         assertThat(FleetStatus.of(3, List.of(new AgentReport("a1", null, null, 4, 4, NOW, null, NOW))).agents().get(0).behind())
                 .isZero();
     }
+
+    private static AgentReport ab(String id, java.util.Map<String, String> active) {
+        return new AgentReport(id, null, null, 4, 4, NOW, null, NOW, null, List.of(), "hp-" + id, "127.0.0.1:1", active);
+    }
+
+    @Test
+    void agentsNamingTheSameActiveServerAgreeAndADifferentOrMissingEntryIsADisagreementError() {
+        FleetStatus same = FleetStatus.of(4, List.of(ab("a", java.util.Map.of("galera", "n2")), ab("b", java.util.Map.of("galera", "n2")),
+                new AgentReport("plain", null, null, 4, 4, NOW, null, NOW)));
+        assertThat(same.activeBackup()).containsExactly(new FleetStatus.ActiveBackup("galera", true,
+                java.util.Map.of("a", "n2", "b", "n2"), null));
+        assertThat(same.agents().get(0).activeBackup()).containsEntry("galera", "n2");
+
+        FleetStatus differ = FleetStatus.of(4, List.of(ab("a", java.util.Map.of("galera", "n2")), ab("b", java.util.Map.of("galera", "n1"))));
+        assertThat(differ.activeBackup().get(0).agreed()).isFalse();
+        assertThat(differ.activeBackup().get(0).error()).contains("disagree").contains("a=n2").contains("b=n1");
+
+        FleetStatus missing = FleetStatus.of(4, List.of(ab("a", java.util.Map.of("galera", "n2")), ab("b", java.util.Map.of())));
+        assertThat(missing.activeBackup().get(0).agreed()).isFalse();
+        assertThat(missing.activeBackup().get(0).active()).containsEntry("b", null);
+    }
 }

@@ -35,7 +35,7 @@ class MetaOptionsTest {
     @Test
     void anUnknownOptionIsAProblemSoThatATypoIsNoticed() {
         assertThat(MetaOptions.problem("hsdo.maxcon", "5"))
-                .isEqualTo("unknown option 'hsdo.maxcon' (known: hsdo.weight, hsdo.maxconn, hsdo.ssl, hsdo.ssl-verify, hsdo.backup)");
+                .isEqualTo("unknown option 'hsdo.maxcon' (known: hsdo.weight, hsdo.maxconn, hsdo.ssl, hsdo.ssl-verify, hsdo.backup, hsdo.priority)");
     }
 
     @Test

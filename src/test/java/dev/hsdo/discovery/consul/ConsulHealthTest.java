@@ -132,7 +132,7 @@ class ConsulHealthTest {
                 .satisfies(e -> assertThat(e.meta()).isEqualTo(Map.of("hsdo.weight", "20", "hsdo.backup", "true")));
         assertThat(p.rejected()).containsExactlyInAnyOrder(
                 "service 'web' node 'n1': hsdo.maxconn: invalid value 'lots' (an integer 0..10000000) skipped",
-                "service 'web' node 'n1': unknown option 'hsdo.tls' (known: hsdo.weight, hsdo.maxconn, hsdo.ssl, hsdo.ssl-verify, hsdo.backup) skipped",
+                "service 'web' node 'n1': unknown option 'hsdo.tls' (known: hsdo.weight, hsdo.maxconn, hsdo.ssl, hsdo.ssl-verify, hsdo.backup, hsdo.priority) skipped",
                 "service 'web' node 'n1': hsdo.ssl: invalid value 'yes' (true or false) skipped");
     }
 
