@@ -24,6 +24,9 @@ public final class AgentMetrics {
     private final AtomicLong appliedGeneration = new AtomicLong();
     private final AtomicLong planProblems = new AtomicLong();
     private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
+    private final AtomicLong tenantsGeneration = new AtomicLong();
+    private final AtomicLong tenantsEntries = new AtomicLong();
+    private final AtomicLong tenantsRejected = new AtomicLong();
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +39,18 @@ public final class AgentMetrics {
         Gauge.builder("hsdo.plan.problems", planProblems, AtomicLong::get)
                 .description("parts of the plan this agent leaves out (endpoints beyond the slots, unknown backends, "
                         + "servers HAProxy refused) while it applies the rest").register(registry);
+        Gauge.builder("hsdo.tenants.generation", tenantsGeneration, AtomicLong::get)
+                .description("plan generation whose tenant map HAProxy was last verified to hold").register(registry);
+        Gauge.builder("hsdo.tenants.entries", tenantsEntries, AtomicLong::get)
+                .description("entries of the tenant map HAProxy holds").register(registry);
+        Gauge.builder("hsdo.tenants.rejected", tenantsRejected, AtomicLong::get)
+                .description("tenant table entries left out (unsafe id, unknown shard)").register(registry);
+    }
+
+    void tenants(TenantStatus t) {
+        tenantsGeneration.set(t.generation());
+        tenantsEntries.set(t.entries());
+        tenantsRejected.set(t.rejected().size());
     }
 
     /** Metrics that go nowhere, for tests and one-shot commands. */

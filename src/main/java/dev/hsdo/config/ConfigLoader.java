@@ -108,7 +108,7 @@ public final class ConfigLoader {
 
     private HsdoConfig root(ConfigNode n) {
         n.checkKeys("haproxy", "frontends", "backends", "sources", "reconcile-interval", "drain-period", "guard",
-                "admin", "store", "fleet");
+                "admin", "store", "fleet", "tenants");
         HaproxySettings haproxy = haproxy(n.object("haproxy"));
         List<SourceConfig> sources = new ArrayList<>();
         Map<String, String> sourceNames = new LinkedHashMap<>();
@@ -140,7 +140,9 @@ public final class ConfigLoader {
         StoreConfig store = store(n.object("store"));
         if (fleet.agentId() == null)
             fleet = fleet.withAgentId(FleetConfig.defaultAgentId(Hosts.name(), admin.bind(), haproxy.runtimeDir()));
-        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet);
+        TenantsConfig tenants = n.has("tenants") ? TenantsConfigs.read(n.object("tenants"), frontends, backends,
+                haproxy.runtimeDir(), (node, key) -> path(node, key, null)) : null;
+        return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet, tenants);
     }
 
     /** The entries of a list that must have at least one; an empty list is reported unless it was malformed. */

@@ -17,15 +17,23 @@ import java.util.List;
  * @param admin             admin HTTP API
  * @param store             plan store
  * @param fleet             fleet mode: agent and controller ids, zone, leases
+ * @param tenants           tenant → shard routing, or null when not configured
  */
 public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                          List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                         AdminConfig admin, StoreConfig store, FleetConfig fleet) {
+                         AdminConfig admin, StoreConfig store, FleetConfig fleet, TenantsConfig tenants) {
     public HsdoConfig {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         sources = List.copyOf(sources);
         if (fleet == null) fleet = FleetConfig.defaults();
+    }
+
+    /** A configuration without tenant routing. */
+    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                      AdminConfig admin, StoreConfig store, FleetConfig fleet) {
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null);
     }
 
     /** A configuration with the default fleet settings. */
