@@ -171,6 +171,10 @@ public final class AgentNode extends Node {
         doc.put("agent", local.agent().status());
         doc.put("store", StatusDocs.store(storeHealth.state(), reporter.duplicate()));
         doc.put("haproxy", StatusDocs.haproxy(local.haproxy()));
+        if (config.tenants() != null) {
+            var t = local.agent().tenantStatus();
+            doc.put("tenants", java.util.Map.of("generation", t.generation(), "entries", t.entries(), "rejected", t.rejected()));
+        }
         return doc;
     }
 
