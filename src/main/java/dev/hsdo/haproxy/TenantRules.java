@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>The map holds {@code tenant backend} lines. A listed tenant goes to its shard's backend; an unknown one
  * either to the default shard's backend (the map's default value) or, with hash placement, to the shard
- * {@code crc32(tenant) mod <number of shards>} picks among the shards sorted by name: the same on every
+ * {@code CRC-32(tenant) mod <number of shards>} (the IEEE CRC-32 of zlib, no avalanche) picks among the shards sorted by name: the same on every
  * HAProxy, since it depends only on the tenant id and the configured shards. A request without a tenant id
  * goes to the frontend's default backend.
  */
@@ -44,7 +44,7 @@ public final class TenantRules {
         lines.add("use_backend %[" + fetch + ",map(" + map + ")] if { " + fetch + ",map(" + map + ") -m found }");
         List<String> backends = new ArrayList<>(t.shards().values());
         for (int i = 0; i < backends.size(); i++)
-            lines.add("use_backend " + backends.get(i) + " if { " + fetch + ",crc32(1),mod(" + backends.size() + ") eq " + i + " }");
+            lines.add("use_backend " + backends.get(i) + " if { " + fetch + ",crc32,mod(" + backends.size() + ") eq " + i + " }");
         return lines;
     }
 
