@@ -61,6 +61,8 @@ public final class EtcdTenantSource implements TenantSource {
     public void start(Runnable onChange) throws IOException {
         this.onChange = onChange;
         boolean ok = sync();
+        // A first read that failed is retried by the same loop as a watch that ended.
+        if (!ok) resync.release();
         resyncer.start();
         if (!ok) throw new IOException(error());
     }
@@ -117,13 +119,15 @@ public final class EtcdTenantSource implements TenantSource {
         boolean changed = false;
         synchronized (lock) {
             if (closed) return;
+            // One transaction's events share its revision: compare with the revision before this response.
+            long floor = revision;
             for (WatchEvent event : response.getEvents()) {
                 KeyValue kv = event.getKeyValue();
-                if (kv.getModRevision() <= revision) continue;
+                if (kv.getModRevision() <= floor) continue;
                 String tenant = text(kv.getKey()).substring(prefix.length());
                 if (event.getEventType() == WatchEvent.EventType.PUT) entries.put(tenant, text(kv.getValue()));
                 else entries.remove(tenant);
-                revision = kv.getModRevision();
+                revision = Math.max(revision, kv.getModRevision());
                 changed = true;
             }
             if (changed) view = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
