@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  * in whole: {@code prepare map}, the entries into the new version in payloads of about 14 KB, {@code commit map}
  * — requests see the old table or the new one, never a mix. Every change is read back ({@code show map}).
  *
- * <p>A quiet round (same table, and HAProxy's map listing shows the same version and entry count as at the
- * last verification) reads only that listing, whatever the table's size; the full map is read on every change,
- * on any sign of drift, and every {@link #FULL_READ_EVERY} rounds. Not thread-safe: the agent's round lock
+ * <p>HAProxy's map listing ({@code show map}: version and entry count, cheap whatever the size) tells whether the
+ * map is still as last verified. While it is, a quiet round reads nothing more (tables up to
+ * {@link #PERIODIC_FULL_READ_MAX} entries are read whole every {@link #FULL_READ_EVERY} rounds, to catch a
+ * hand-made {@code set map}), and a small change is diffed against the verified table in memory and read back
+ * entry by entry ({@code get map}) plus the count. Otherwise (first round, a restart, a count that moved, a
+ * large change) the whole map is read, diffed and read back. Not thread-safe: the agent's round lock
  * guards it.
  */
 final class TenantSync {
@@ -39,7 +42,11 @@ final class TenantSync {
 
     private final TenantsConfig config;
     private final String map;
+    /** Tables up to this size are also read whole every {@link #FULL_READ_EVERY} quiet rounds. */
+    static final int PERIODIC_FULL_READ_MAX = 100_000;
+    private static final Pattern GOT = Pattern.compile("(?s).*found=yes.*value=\"([^\"]*)\".*");
     private String verifiedDigest;
+    private TenantTable verifiedTable;
     private MapInfo verifiedInfo;
     private int quietRounds;
     private int lastChanges;
@@ -68,7 +75,16 @@ final class TenantSync {
         MapInfo info = MapInfo.parse(api.call("show map")).get(map);
         if (info == null)
             return "tenant map " + map + " is not loaded by HAProxy (no frontend of its config reads it)";
-        if (table.digest().equals(verifiedDigest) && info.equals(verifiedInfo) && ++quietRounds < FULL_READ_EVERY) return null;
+        boolean trusted = verifiedTable != null && info.equals(verifiedInfo);
+        if (trusted && table.digest().equals(verifiedDigest)
+                && (++quietRounds < FULL_READ_EVERY || table.entries().size() > PERIODIC_FULL_READ_MAX)) return null;
+        // HAProxy's map is as last verified (same version and count): a small change is diffed against that
+        // table in memory and read back entry by entry, rather than reading a million lines twice.
+        if (trusted && !table.digest().equals(verifiedDigest)) {
+            List<String> keys = new ArrayList<>();
+            List<String> changes = changes(verifiedTable, table, keys);
+            if (changes.size() <= SWAP_ABOVE) return applySmall(api, table, changes, keys);
+        }
         quietRounds = 0;
         Map<String, String> desired = new HashMap<>(table.entries().size() * 2);
         for (Map.Entry<String, String> e : table.entries().entrySet())
@@ -95,13 +111,70 @@ final class TenantSync {
 
     private String verified(TenantTable table, MapInfo info) {
         verifiedDigest = table.digest();
+        verifiedTable = table;
         verifiedInfo = info;
         return null;
+    }
+
+    /** The commands from {@code from} to {@code to}, both sorted by tenant; the tenants concerned go to {@code keys}. */
+    private List<String> changes(TenantTable from, TenantTable to, List<String> keys) {
+        List<String> commands = new ArrayList<>();
+        var a = from.entries().entrySet().iterator();
+        var b = to.entries().entrySet().iterator();
+        Map.Entry<String, String> x = a.hasNext() ? a.next() : null;
+        Map.Entry<String, String> y = b.hasNext() ? b.next() : null;
+        while (x != null || y != null) {
+            int c = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
+            if (c < 0) {
+                commands.add("del map " + map + " " + x.getKey());
+                keys.add(x.getKey());
+            } else if (c > 0) {
+                commands.add("add map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
+                keys.add(y.getKey());
+            } else if (!config.backend(x.getValue()).equals(config.backend(y.getValue()))) {
+                commands.add("set map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
+                keys.add(y.getKey());
+            }
+            if (c <= 0) x = a.hasNext() ? a.next() : null;
+            if (c >= 0) y = b.hasNext() ? b.next() : null;
+        }
+        return commands;
+    }
+
+    // Sends the changes, then reads each changed entry back (get map) and checks the entry count.
+    private String applySmall(RuntimeApi api, TenantTable table, List<String> changes, List<String> keys) throws RuntimeApiException {
+        for (Reply r : api.execute(changes))
+            if (!r.ok()) {
+                forget();
+                return "tenant map: " + r.command() + ": " + r.error();
+            }
+        List<String> gets = new ArrayList<>(keys.size());
+        for (String k : keys) gets.add("get map " + map + " " + k);
+        List<Reply> got = api.execute(gets);
+        for (int i = 0; i < keys.size(); i++) {
+            String want = table.entries().containsKey(keys.get(i)) ? config.backend(table.entries().get(keys.get(i))) : null;
+            Matcher m = GOT.matcher(got.get(i).output());
+            String have = m.matches() ? m.group(1) : null;
+            if (!java.util.Objects.equals(want, have)) {
+                forget();
+                return "tenant map " + map + ": " + keys.get(i) + " reads " + have + " after the change, expected " + want;
+            }
+        }
+        MapInfo after = MapInfo.parse(api.call("show map")).get(map);
+        if (after == null || after.entryCount() != table.entries().size()) {
+            forget();
+            return "tenant map " + map + ": " + (after == null ? "gone" : after.entryCount() + " entries") + " after the change, expected "
+                    + table.entries().size();
+        }
+        lastChanges = changes.size();
+        lastSwapped = false;
+        return verified(table, after);
     }
 
     /** Forgets what was verified, so the next round reads the whole map (HAProxy restarted). */
     void forget() {
         verifiedDigest = null;
+        verifiedTable = null;
         verifiedInfo = null;
     }
 
