@@ -38,6 +38,8 @@ import static org.awaitility.Awaitility.await;
 /** Standalone hsdo routing requests by tenant through an HAProxy map, checked by what HAProxy routes and lists. */
 class TenantsIT {
     private static final Duration CONVERGE = Duration.ofSeconds(10);
+    /** For steps that move 100 000 entries through the plan store and HAProxy on a loaded 2-core machine. */
+    private static final Duration BULK = Duration.ofSeconds(40);
     private static final String TOKEN = "t0ken";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -195,7 +197,7 @@ class TenantsIT {
                 """.formatted(TenantsYaml.shards()));
         int n = 100_000;
         assertThat(write("POST", "/api/v1/tenants?replace=true", csv(n, 0)).statusCode()).isEqualTo(200);
-        await().atMost(CONVERGE).until(() -> hsdo.agent().tenantStatus().entries() == n);
+        await().atMost(BULK).until(() -> hsdo.agent().tenantStatus().entries() == n);
         long before = hsdo.agent().tenantStatus().generation();
 
         // Every tenant moves to the next shard; sampled clients must see the old shard or the new one only.
@@ -209,13 +211,15 @@ class TenantsIT {
                 requests.incrementAndGet();
                 if (!got.equals(TenantsYaml.origin(shard(t, 0))) && !got.equals(TenantsYaml.origin(shard(t, 1))))
                     wrong.add("t" + t + " → " + got);
+                // Paced, so the client leaves the two cores to hsdo and HAProxy: a pace, not a synchronisation.
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
         });
-        await().atMost(CONVERGE).until(() -> requests.get() > 50);
+        await().atMost(CONVERGE).until(() -> requests.get() > 20);
         assertThat(write("POST", "/api/v1/tenants?replace=true", csv(n, 1)).statusCode()).isEqualTo(200);
-        await().atMost(CONVERGE).until(() -> hsdo.agent().tenantStatus().generation() > before);
+        await().atMost(BULK).until(() -> hsdo.agent().tenantStatus().generation() > before);
         int after = requests.get();
-        await().atMost(CONVERGE).until(() -> requests.get() > after + 50);
+        await().atMost(CONVERGE).until(() -> requests.get() > after + 20);
         stop.set(true);
         client.join(10_000);
         assertThat(wrong).isEmpty();
@@ -224,7 +228,7 @@ class TenantsIT {
         // HAProxy killed: hsdo starts it again from the map file, which holds the whole table.
         ProcessHandle.of(hsdo.haproxy().pid()).orElseThrow().destroyForcibly();
         api.close();
-        await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() -> assertThat(map()).hasSize(n));
+        await().atMost(BULK).ignoreExceptions().untilAsserted(() -> assertThat(map()).hasSize(n));
         assertThat(byCookie(frontend, "t7")).isEqualTo(TenantsYaml.origin(shard(7, 1)));
 
         // hsdo restarted (HAProxy stopped with it): the stored plan brings the table back.
