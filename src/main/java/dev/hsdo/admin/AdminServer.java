@@ -50,6 +50,10 @@ public final class AdminServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            if (path.equals(TenantsApi.PATH) || path.startsWith(TenantsApi.PATH + "/")) {
+                tenants(ex, path, method);
+                return;
+            }
             if (method.equals("POST")) {
                 handleWrite(ex, path);
                 return;
@@ -80,17 +84,40 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private void handleWrite(HttpExchange ex, String path) throws IOException {
+    // The tenant table: reads for everyone, writes with the token (see TenantsApi).
+    private void tenants(HttpExchange ex, String path, String method) throws IOException {
+        TenantsApi.Answer a;
+        if (method.equals("GET") || method.equals("HEAD")) {
+            a = TenantsApi.read(path, view.plan(), view.tenantBook());
+        } else {
+            if (!authorized(ex)) return;
+            byte[] body = ex.getRequestBody().readNBytes(TenantsApi.maxBody() + 1);
+            if (body.length > TenantsApi.maxBody()) {
+                send(ex, 413, "text/plain", "body larger than " + TenantsApi.maxBody() + " bytes\n");
+                return;
+            }
+            a = TenantsApi.write(method, path, body, "true".equals(query(ex, "replace")), view.tenantBook());
+        }
+        send(ex, a.status(), "application/json", TenantsApi.json(a.body()));
+    }
+
+    // Sends the refusal and returns false unless the request carries the bearer token (and one is set).
+    private boolean authorized(HttpExchange ex) throws IOException {
         if (token == null || token.isEmpty()) {
             send(ex, 403, "text/plain", "writes are disabled: set admin.token\n");
-            return;
+            return false;
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
                 ("Bearer " + token).getBytes(StandardCharsets.UTF_8))) {
             send(ex, 401, "text/plain", "missing or wrong bearer token\n");
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void handleWrite(HttpExchange ex, String path) throws IOException {
+        if (!authorized(ex)) return;
         switch (path) {
             case "/api/v1/reconcile" -> {
                 view.reconcileNow();

@@ -26,6 +26,11 @@ public interface AdminView {
     /** Releases the mass-removal guard of {@code backend} once; false when there is no such backend. */
     boolean releaseGuard(String backend);
 
+    /** The controller's tenant table, or null (tenants not configured, or no controller on this node). */
+    default dev.hsdo.controller.TenantBook tenantBook() {
+        return null;
+    }
+
     /** Asks for a reconcile round now. */
     void reconcileNow();
 }

@@ -8,6 +8,7 @@ import dev.hsdo.haproxy.Reply;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
+import dev.hsdo.haproxy.TenantRules;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
 import dev.hsdo.model.ServerPlan;
@@ -71,6 +72,10 @@ public final class Agent implements AutoCloseable {
     // guarded by roundLock: the peers the last rendered text has
     private List<PeerConfig> renderedPeers;
     private volatile List<ActiveServer> activeBackup = List.of();
+    // guarded by roundLock: the tenant map's sync state, and the digest of the map file last written
+    private final TenantSync tenantSync;
+    private String writtenMapDigest;
+    private volatile TenantStatus tenantStatus = TenantStatus.initial();
     private volatile WakeableLoop loop;
     private volatile Runnable onStatusChange = () -> {};
     // what HAProxy reported of each backend's servers at the end of the last round that reached it
@@ -92,6 +97,7 @@ public final class Agent implements AutoCloseable {
         this.runningSkeleton = runningConfig == null ? null : ConfigRenderer.skeleton(runningConfig);
         this.checkedSkeleton = runningSkeleton;
         this.remotePeers = config.peers() == null ? List.of() : config.peers().staticPeers();
+        this.tenantSync = config.tenants() == null ? null : new TenantSync(config.tenants());
     }
 
     /**
@@ -121,6 +127,11 @@ public final class Agent implements AutoCloseable {
         return activeBackup;
     }
 
+    /** The tenant map as last verified in HAProxy. */
+    public TenantStatus tenantStatus() {
+        return tenantStatus;
+    }
+
     /**
      * Hands the agent a plan and starts a round at once if it replaces the desired one: it supersedes it, or it
      * is the same generation of the same store epoch with other content (the store's plan replaces the one kept
@@ -146,6 +157,7 @@ public final class Agent implements AutoCloseable {
     public void haproxyRestarted() {
         synchronized (roundLock) {
             if (written != null) runningSkeleton = ConfigRenderer.skeleton(written);
+            if (tenantSync != null) tenantSync.forget();
         }
         wake();
     }
@@ -237,6 +249,11 @@ public final class Agent implements AutoCloseable {
                     activeBackup = ActiveBackupReader.read(api, config, plan);
                     metrics.activeBackup(activeBackup);
                 }
+                if (tenantSync != null) {
+                    String problem = tenantSync.sync(api, published.tenants());
+                    if (problem != null) errors.add(problem);
+                    else tenantVerified(published);
+                }
             } catch (RuntimeApiException e) {
                 reachable = false;
                 errors.add("haproxy runtime API: " + e.getMessage());
@@ -286,7 +303,7 @@ public final class Agent implements AutoCloseable {
             kept.add(servers.size() == b.servers().size() ? b : new BackendPlan(b.name(), servers, b.heldBack()));
         }
         return kept.equals(published.backends()) ? published
-                : new Plan(published.generation(), null, kept, published.epoch());
+                : published.withBackends(kept);
     }
 
     /** Records a refused {@code add server} of a server {@code published} plans; false for any other failure. */
@@ -337,6 +354,7 @@ public final class Agent implements AutoCloseable {
     // with haproxy -c unless only server lines changed since the last check; reloads only when something
     // besides the servers changed.
     private void writeConfig(Plan plan) throws IOException {
+        writeMapFile(plan);
         if (target == null) return;
         List<PeerConfig> peers = remotePeers;
         if (renderedPlan == null || renderedPlan.generation() != plan.generation() || !plan.sameContent(renderedPlan)
@@ -362,6 +380,27 @@ public final class Agent implements AutoCloseable {
             target.reload();
             runningSkeleton = skeleton;
         }
+    }
+
+    private void tenantVerified(Plan published) {
+        TenantStatus before = tenantStatus;
+        if (before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
+        tenantStatus = new TenantStatus(published.generation(), published.tenants().entries().size(), published.tenants().rejected());
+        metrics.tenants(tenantStatus);
+        if (tenantSync.lastChanges() > 0)
+            log.info("tenant map of plan {}: {} entries, {} changed{}", published.generation(), tenantStatus.entries(),
+                    tenantSync.lastChanges(), tenantSync.lastSwapped() ? " (swapped whole)" : "");
+        if (!published.tenants().rejected().isEmpty() && !published.tenants().rejected().equals(before.rejected()))
+            log.warn("tenant table of plan {}: {} entries rejected, first: {}", published.generation(),
+                    published.tenants().rejected().size(), published.tenants().rejected().getFirst());
+    }
+
+    // The map file before the config that reads it and before any runtime change, so that a (re)start of HAProxy
+    // loads the table the plan holds.
+    private void writeMapFile(Plan plan) throws IOException {
+        if (config.tenants() == null || plan.tenants().digest().equals(writtenMapDigest)) return;
+        dev.hsdo.util.AtomicFiles.write(config.tenants().mapFile(), TenantRules.mapText(config.tenants(), plan.tenants()));
+        writtenMapDigest = plan.tenants().digest();
     }
 
     private List<String> commands(Plan plan, Observed observed) {

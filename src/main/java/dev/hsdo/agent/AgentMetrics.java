@@ -28,6 +28,9 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> servers = new ConcurrentHashMap<>();
     // backend → its active-server gauge, so that a change of the active server removes the old series
     private final Map<String, Meter> activeBackup = new ConcurrentHashMap<>();
+    private final AtomicLong tenantsGeneration = new AtomicLong();
+    private final AtomicLong tenantsEntries = new AtomicLong();
+    private final AtomicLong tenantsRejected = new AtomicLong();
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +47,18 @@ public final class AgentMetrics {
         Gauge.builder("hsdo.haproxy.reachable", haproxyReachable, AtomicLong::get)
                 .description("1 while the last round reached HAProxy's Runtime API, 0 when it failed (and before the first plan)")
                 .register(registry);
+        Gauge.builder("hsdo.tenants.generation", tenantsGeneration, AtomicLong::get)
+                .description("plan generation whose tenant map HAProxy was last verified to hold").register(registry);
+        Gauge.builder("hsdo.tenants.entries", tenantsEntries, AtomicLong::get)
+                .description("entries of the tenant map HAProxy holds").register(registry);
+        Gauge.builder("hsdo.tenants.rejected", tenantsRejected, AtomicLong::get)
+                .description("tenant table entries left out (unsafe id, unknown shard)").register(registry);
+    }
+
+    void tenants(TenantStatus t) {
+        tenantsGeneration.set(t.generation());
+        tenantsEntries.set(t.entries());
+        tenantsRejected.set(t.rejected().size());
     }
 
     /** Metrics that go nowhere, for tests and one-shot commands. */

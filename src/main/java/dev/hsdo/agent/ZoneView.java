@@ -41,7 +41,7 @@ public final class ZoneView {
             changed |= kept.size() != b.servers().size();
             backends.add(new BackendPlan(b.name(), kept, b.heldBack()));
         }
-        return changed ? new Plan(plan.generation(), null, backends, plan.epoch()) : plan;
+        return changed ? plan.withBackends(backends) : plan;
     }
 
     private static boolean local(ServerPlan s, String zone) {

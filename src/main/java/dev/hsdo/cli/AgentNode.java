@@ -200,6 +200,10 @@ public final class AgentNode extends Node {
         // The plan this agent works towards, server by server, for the status page.
         doc.put("plan", StatusDocs.plan(plan(), storeHealth.state().error()));
         StatusDocs.activeBackup(doc, local.agent());
+        if (config.tenants() != null) {
+            var t = local.agent().tenantStatus();
+            doc.put("tenants", java.util.Map.of("generation", t.generation(), "entries", t.entries(), "rejected", t.rejected()));
+        }
         return doc;
     }
 

@@ -1,5 +1,10 @@
 package dev.hsdo.cli;
 
+import dev.hsdo.controller.TenantBook;
+import dev.hsdo.discovery.tenants.TenantSources;
+import dev.hsdo.store.AgentReport;
+import dev.hsdo.store.PlanJson;
+import java.util.List;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.controller.Controller;
 import dev.hsdo.controller.ControllerMetrics;
@@ -38,6 +43,11 @@ public final class ControllerNode extends Node {
         agents = fleet.agents(config.fleet().statusTtl());
         controller = toClose.add(new Controller(config, () -> Standalone.sources(config, clock), fleet.plans(), clock,
                 new ControllerMetrics(registry), fleet.election(config.fleet().controllerId(), config.fleet().leaseTtl())));
+        if (config.tenants() != null) {
+            controller.useTenants(new TenantBook(config.tenants(), TenantSources.create(config.tenants())));
+            io.micrometer.core.instrument.Gauge.builder("hsdo.tenants.moves.pending", this, ControllerNode::movesPending)
+                    .description("tenant moves some agent does not run yet").register(registry);
+        }
         controller.start();
         for (var b : config.backends()) if (b.activeBackup()) agreedGauge(b.name());
         startAdmin();
@@ -78,8 +88,23 @@ public final class ControllerNode extends Node {
         doc.put("plan", StatusDocs.plan(controller));
         doc.put("sources", StatusDocs.sources(controller));
         try {
-            FleetStatus fleet = FleetStatus.of(controller.current().generation(), agents.agents());
-            doc.put("fleet", fleet);
+            List<AgentReport> reports = agents.agents();
+            FleetStatus fleet = FleetStatus.of(controller.current().generation(), reports);
+            if (config.tenants() == null) {
+                doc.put("fleet", fleet);
+            } else {
+                // An agent counts a plan as applied only once its tenant map was verified: the applied
+                // generation is the tenant generation.
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = PlanJson.mapper().convertValue(fleet, Map.class);
+                for (Object a : (List<?>) f.get("agents")) {
+                    @SuppressWarnings("unchecked") Map<String, Object> am = (Map<String, Object>) a;
+                    am.put("tenantGeneration", am.get("appliedGeneration"));
+                }
+                doc.put("fleet", f);
+                Plan plan = controller.current();
+                doc.put("tenants", StatusDocs.tenants(plan.generation(), plan.tenants(), controller, g -> reached(reports, g)));
+            }
             if (!fleet.activeBackup().isEmpty()) doc.put("activeBackup", fleet.activeBackup());
         } catch (StoreException e) {
             doc.put("fleet", Map.of("error", e.getMessage()));
@@ -89,6 +114,25 @@ public final class ControllerNode extends Node {
         doc.put("now", clock.instant());
         doc.put("statusTtlMs", config.fleet().statusTtl().toMillis());
         return doc;
+    }
+
+    // Every live agent runs generation g or a later one (and there is at least one agent).
+    private static boolean reached(List<AgentReport> reports, long g) {
+        return !reports.isEmpty() && reports.stream().allMatch(r -> r.appliedGeneration() >= g);
+    }
+
+    private double movesPending() {
+        try {
+            List<AgentReport> reports = agents.agents();
+            return controller.moves().pending(g -> reached(reports, g));
+        } catch (StoreException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public TenantBook tenantBook() {
+        return controller.tenants();
     }
 
     @Override

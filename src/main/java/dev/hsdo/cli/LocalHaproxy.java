@@ -1,5 +1,7 @@
 package dev.hsdo.cli;
 
+import dev.hsdo.haproxy.TenantRules;
+import dev.hsdo.util.AtomicFiles;
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
 import dev.hsdo.agent.ConfigTarget;
@@ -59,6 +61,9 @@ final class LocalHaproxy implements AutoCloseable {
             running = runningConfig(paths);
         } else {
             running = ConfigRenderer.render(config, ZoneView.of(first, config, config.fleet().zone()), paths);
+            // haproxy -c and the start both load the tenant map: it must exist, with the first plan's table.
+            if (config.tenants() != null)
+                AtomicFiles.write(config.tenants().mapFile(), TenantRules.mapText(config.tenants(), first.tenants()));
             haproxy.writeChecked(running);
         }
         // A local socket answers in microseconds: two seconds without an answer means HAProxy is stuck.

@@ -34,8 +34,10 @@ final class RenderCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(text);
         if (noCheck) return 0;
         Path tmp = Files.createTempFile("hsdo-render", ".cfg");
+        // The check loads the tenant map: an empty stand-in, so that it passes before hsdo ever wrote the real one.
+        Path map = c.tenants() == null ? null : Files.createTempFile("hsdo-render", ".map");
         try {
-            Files.writeString(tmp, text);
+            Files.writeString(tmp, map == null ? text : text.replace(c.tenants().mapFile().toString(), map.toString()));
             HaproxyConfigFile.CheckResult r = HaproxyProcess.check(c.haproxy().binary(), tmp);
             if (!r.ok()) {
                 spec.commandLine().getErr().println("hsdo: haproxy -c rejects the rendered config:\n" + r.output());
@@ -44,6 +46,7 @@ final class RenderCommand implements Callable<Integer> {
             return 0;
         } finally {
             Files.deleteIfExists(tmp);
+            if (map != null) Files.deleteIfExists(map);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.hsdo.cli;
 
+import dev.hsdo.controller.TenantBook;
+import dev.hsdo.discovery.tenants.TenantSources;
 import dev.hsdo.agent.Agent;
 import dev.hsdo.agent.AgentMetrics;
 import dev.hsdo.config.HsdoConfig;
@@ -43,6 +45,7 @@ public final class Standalone extends Node {
         toClose.add(store);
         controller = new Controller(config, sources(config, clock), store, clock, new ControllerMetrics(registry));
         toClose.add(controller);
+        if (config.tenants() != null) controller.useTenants(new TenantBook(config.tenants(), TenantSources.create(config.tenants())));
         Plan first = controller.start();
 
         local = LocalHaproxy.start(config, first, clock, new AgentMetrics(registry));
@@ -92,6 +95,10 @@ public final class Standalone extends Node {
         doc.put("sources", StatusDocs.sources(controller));
         doc.put("haproxy", StatusDocs.haproxy(haproxy, local.api()));
         StatusDocs.activeBackup(doc, agent);
+        if (config.tenants() != null) {
+            long applied = agent.tenantStatus().generation();
+            doc.put("tenants", StatusDocs.tenants(applied, controller.current().tenants(), controller, g -> applied >= g));
+        }
         return doc;
     }
 
@@ -103,6 +110,11 @@ public final class Standalone extends Node {
     @Override
     public boolean releaseGuard(String backend) {
         return controller.releaseGuard(backend);
+    }
+
+    @Override
+    public TenantBook tenantBook() {
+        return controller.tenants();
     }
 
     @Override

@@ -61,6 +61,24 @@ final class StatusDocs {
         return d;
     }
 
+    /**
+     * {@code "tenants"} of the status: the generation whose table is applied ({@code applied}: the agent's, or
+     * in a fleet the plan's), entry count, rejected entries, and the latest moves with {@code done} once every
+     * HAProxy runs the generation that carries them ({@code reached}).
+     */
+    static Map<String, Object> tenants(long applied, dev.hsdo.model.TenantTable table, Controller controller,
+                                       java.util.function.LongPredicate reached) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("generation", applied);
+        t.put("entries", table.entries().size());
+        t.put("rejected", table.rejected());
+        if (controller != null) {
+            t.put("moves", controller.moves().shown(reached));
+            if (controller.tenants() != null) t.put("sourceError", controller.tenants().error());
+        }
+        return t;
+    }
+
     /** Every source's health, endpoint count and rejected entries. */
     static Map<String, Object> sources(Controller controller) {
         Map<String, Object> sources = new LinkedHashMap<>();

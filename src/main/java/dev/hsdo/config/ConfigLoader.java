@@ -108,7 +108,7 @@ public final class ConfigLoader {
 
     private HsdoConfig root(ConfigNode n) {
         n.checkKeys("haproxy", "frontends", "backends", "sources", "reconcile-interval", "drain-period", "guard",
-                "admin", "store", "fleet", "peers");
+                "admin", "store", "fleet", "peers", "tenants");
         HaproxySettings haproxy = haproxy(n.object("haproxy"));
         List<SourceConfig> sources = new ArrayList<>();
         Map<String, String> sourceNames = new LinkedHashMap<>();
@@ -140,8 +140,10 @@ public final class ConfigLoader {
         StoreConfig store = store(n.object("store"));
         if (fleet.agentId() == null)
             fleet = fleet.withAgentId(FleetConfig.defaultAgentId(Hosts.name(), admin.bind(), haproxy.runtimeDir()));
+        TenantsConfig tenants = n.has("tenants") ? TenantsConfigs.read(n.object("tenants"), frontends, backends,
+                haproxy.runtimeDir(), (node, key) -> path(node, key, null)) : null;
         return new HsdoConfig(haproxy, frontends, backends, sources, reconcile, drain, guardConfig, admin, store, fleet,
-                peers(n, backends, fleet));
+                peers(n, backends, fleet), tenants);
     }
 
     /** The peers section: required when a backend is active/backup, and only then. */

@@ -90,6 +90,18 @@ final class ConfigNode {
         }
     }
 
+    /** The keys of this mapping, in the file's order. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /** How many problems were reported so far (to tell whether a section added any). */
+    int errorCount() {
+        return ctx.errors.size();
+    }
+
     /** Whether {@code key} has a value, in the file or the environment. */
     boolean has(String key) {
         if (ctx.env.containsKey(envName(child(key)))) return true;

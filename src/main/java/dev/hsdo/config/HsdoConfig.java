@@ -18,10 +18,12 @@ import java.util.List;
  * @param store             plan store
  * @param fleet             fleet mode: agent and controller ids, zone, leases
  * @param peers             the peers section of active/backup backends, or null when no backend needs one
+ * @param tenants           tenant → shard routing, or null when not configured
  */
 public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                          List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                         AdminConfig admin, StoreConfig store, FleetConfig fleet, PeersConfig peers) {
+                         AdminConfig admin, StoreConfig store, FleetConfig fleet, PeersConfig peers,
+                         TenantsConfig tenants) {
     public HsdoConfig {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
@@ -29,11 +31,25 @@ public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends
         if (fleet == null) fleet = FleetConfig.defaults();
     }
 
-    /** A configuration without a peers section. */
+    /** A configuration without a peers section or tenant routing. */
     public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                       List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
                       AdminConfig admin, StoreConfig store, FleetConfig fleet) {
-        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null);
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null, null);
+    }
+
+    /** A configuration with a peers section and without tenant routing. */
+    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                      AdminConfig admin, StoreConfig store, FleetConfig fleet, PeersConfig peers) {
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, peers, null);
+    }
+
+    /** A configuration with tenant routing and without a peers section. */
+    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
+                      AdminConfig admin, StoreConfig store, FleetConfig fleet, TenantsConfig tenants) {
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null, tenants);
     }
 
     /** Whether some backend is active/backup (and so the rendered config has a peers section). */
@@ -46,7 +62,7 @@ public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends
     public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
                       List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
                       AdminConfig admin, StoreConfig store) {
-        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, null, null);
+        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, null, null, null);
     }
 
     /** The backend named {@code name}, or null. */

@@ -64,6 +64,8 @@ public final class Controller implements AutoCloseable {
     private volatile String lastError;
     private volatile WakeableLoop loop;
     private final LeaderElection election;
+    private volatile TenantBook tenants;
+    private final TenantMoves moves = new TenantMoves();
     // guarded by planLock: whether the last round ran as leader
     private boolean leading;
     // guarded by planLock: the inputs of the last plan that took effect (null: plan on the next round), and
@@ -114,6 +116,28 @@ public final class Controller implements AutoCloseable {
         return first;
     }
 
+    /**
+     * Adds the tenant table to every plan from now on; call before {@link #start}. A change of the table plans
+     * again at once.
+     */
+    public void useTenants(TenantBook book) {
+        this.tenants = book;
+        book.start(() -> {
+            snapshotChanges.incrementAndGet();
+            wake();
+        });
+    }
+
+    /** The tenant table's book, or null when tenants are not configured. */
+    public TenantBook tenants() {
+        return tenants;
+    }
+
+    /** The latest tenant moves. */
+    public TenantMoves moves() {
+        return moves;
+    }
+
     /** Plans again at once. */
     public void wake() {
         WakeableLoop l = loop;
@@ -148,9 +172,12 @@ public final class Controller implements AutoCloseable {
                 }
                 leading = leader;
                 if (!leader) return current;
+                if (tenants != null) tenants.restore(current.tenants());
                 startSources();
             }
             Instant now = clock.instant();
+            TenantBook book = tenants;
+            if (book != null) book.poll();
             long change = snapshotChanges.get();
             // Nothing to do on a tick where no input changed: same plan, same snapshots, no override, and no
             // drain deadline or slow-start step due.
@@ -158,7 +185,7 @@ public final class Controller implements AutoCloseable {
             boolean lost = current.generation() > 0 && current != stored && !current.equals(stored);
             if (!lost && current == plannedFrom && change == plannedAtChange && overrides.isEmpty()
                     && (plannedDue == null || now.isBefore(plannedDue))) return current;
-            Plan next = Planner.plan(new PlanInput(current, snapshots, config, now, overrides));
+            Plan next = Planner.plan(new PlanInput(current, snapshots, config, now, overrides, book == null ? null : book.table()));
             metrics.planned();
             // An override is spent once the released backend is no longer held back.
             overrides.removeIf(b -> next.backend(b) != null && next.backend(b).heldBack() == null);
@@ -166,7 +193,7 @@ public final class Controller implements AutoCloseable {
                 planned(next, change);
                 return current;
             }
-            if (publish(lost && next == current ? Plan.of(current.generation() + 1, current.backends()) : next, fence, lost))
+            if (publish(lost && next == current ? new Plan(current.generation() + 1, null, current.backends(), 0, current.tenants()) : next, fence, lost))
                 planned(current, change);
             return current;
         }
@@ -186,6 +213,8 @@ public final class Controller implements AutoCloseable {
                     .forEach(b -> log.warn("backend {}: {}", b.name(), b.heldBack()));
             log.info("published plan {} ({} servers)", published.generation(),
                     published.backends().stream().mapToInt(b -> b.servers().size()).sum());
+            int moved = moves.record(current.tenants(), published.tenants(), published.generation());
+            if (moved > 0) log.info("plan {} moves {} tenants", published.generation(), moved);
             current = published;
             stored = published;
             lastError = null;
@@ -295,6 +324,7 @@ public final class Controller implements AutoCloseable {
         synchronized (planLock) {
             stopSources();
         }
+        if (tenants != null) tenants.close();
         // Resign after the loop stopped, so no publish can follow the resignation.
         if (election != null) election.close();
     }

@@ -2,6 +2,7 @@ package dev.hsdo.haproxy;
 
 import dev.hsdo.model.Tokens;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,6 +22,12 @@ public final class Commands {
     private static final Set<String> SESSION_COMMANDS = Set.of("prompt", "quit", "user", "operator", "set severity-output");
 
     private static final Pattern BLANKS = Pattern.compile(" +");
+    /** Longest payload command ({@link #payload}): HAProxy's CLI buffer is ~16 KB with the default tune.bufsize. */
+    public static final int MAX_PAYLOAD_LENGTH = 14_000;
+    // The one command hsdo sends with a payload: entries into a prepared map version.
+    private static final Pattern PAYLOAD_HEAD = Pattern.compile("add map @\\d+ [A-Za-z0-9_./:-]{1,256} <<");
+    // A payload line is one "key value" pair of safe words: no blank line (it would end the payload early).
+    private static final Pattern PAYLOAD_LINE = Pattern.compile("[!$-&(-:<-\\[\\]-~]{1,256} [!$-&(-:<-\\[\\]-~]{1,256}");
 
     private Commands() {}
 
@@ -36,7 +43,22 @@ public final class Commands {
         return command;
     }
 
+    /**
+     * An {@code add map @<version> <map> <<} command carrying {@code lines} ({@code key value} each) as its
+     * payload, in the form {@link #requireSafe} accepts and the Runtime API client sends: the head, each line,
+     * then the empty line that ends the payload.
+     *
+     * @throws IllegalArgumentException when a line is not a safe {@code key value} pair or the whole is too long
+     */
+    public static String payload(String head, List<String> lines) {
+        StringBuilder b = new StringBuilder(head).append('\n');
+        for (String l : lines) b.append(l).append('\n');
+        return requireSafe(b.toString());
+    }
+
     private static String problem(String command) {
+        int nl = command.indexOf('\n');
+        if (nl > 0 && PAYLOAD_HEAD.matcher(command.substring(0, nl)).matches()) return payloadProblem(command, nl);
         if (command.isBlank()) return "it is empty (HAProxy would answer with its help text)";
         if (command.length() > MAX_LENGTH) return "longer than " + MAX_LENGTH + " characters";
         if (command.indexOf(';') >= 0) return "';' would chain a second command";
@@ -51,6 +73,17 @@ public final class Commands {
         String[] words = BLANKS.split(trimmed.toLowerCase(Locale.ROOT), 3);
         String verb = words.length > 1 && words[0].equals("set") ? "set " + words[1] : words[0];
         if (SESSION_COMMANDS.contains(verb)) return "'" + verb + "' changes the session that later commands share";
+        return null;
+    }
+
+    // The client appends one more line break, which is the empty line that ends the payload.
+    private static String payloadProblem(String command, int headEnd) {
+        if (command.length() > MAX_PAYLOAD_LENGTH) return "payload longer than " + MAX_PAYLOAD_LENGTH + " characters";
+        if (!command.endsWith("\n")) return "the payload must end with a line break";
+        String body = command.substring(headEnd + 1, command.length() - 1);
+        if (body.isEmpty()) return "the payload is empty";
+        for (String line : body.split("\n", -1))
+            if (!PAYLOAD_LINE.matcher(line).matches()) return "payload line " + Tokens.show(line) + " is not one 'key value' pair of safe words";
         return null;
     }
 }

@@ -108,7 +108,8 @@ public final class ConfigRenderer {
             line(out, "monitor-uri /healthz");
         }
         boolean logging = config.haproxy().log() != null && !config.haproxy().log().isBlank();
-        for (FrontendConfig f : config.frontends()) frontend(out, f, config.backend(f.defaultBackend()), logging);
+        for (FrontendConfig f : config.frontends()) frontend(out, f, config.backend(f.defaultBackend()), logging,
+                config.tenants() != null && config.tenants().frontends().contains(f.name()) ? config.tenants() : null);
         for (BackendConfig b : config.backends()) backend(out, b, plan.backend(b.name()));
         return out.toString();
     }
@@ -160,7 +161,8 @@ public final class ConfigRenderer {
         line(out, "timeout queue 2s");
     }
 
-    private static void frontend(StringBuilder out, FrontendConfig f, BackendConfig backend, boolean logging) {
+    private static void frontend(StringBuilder out, FrontendConfig f, BackendConfig backend, boolean logging,
+                                 dev.hsdo.config.TenantsConfig tenants) {
         String where = "frontends[" + f.name() + "]";
         section(out, "frontend " + token("frontends: name", f.name()));
         line(out, "bind " + words(where + ".bind", f.bind()));
@@ -168,6 +170,7 @@ public final class ConfigRenderer {
         // The log format follows the mode: httplog on a tcp frontend would only draw a warning.
         if (logging) line(out, f.mode() == Mode.HTTP ? "option httplog" : "option tcplog");
         for (UseBackend rule : f.useBackends()) line(out, useBackend(where, rule));
+        if (tenants != null) for (String l : TenantRules.lines(tenants)) line(out, words(where + ".tenants", l));
         // A backend without a usable server (its zone's servers all down or drained) hands over to its fallback.
         if (backend != null && backend.fallback() != null)
             line(out, "use_backend " + token("backends[" + backend.name() + "].fallback", backend.fallback())

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class Replies {
     private static final int MAX_ERROR_LENGTH = 300;
     private static final Pattern BLANKS = Pattern.compile(" +");
+    private static final Pattern PAYLOAD_PROMPTS = Pattern.compile("^(\\+ ?)+");
 
     // How HAProxy 2.6 starts the errors of read-only commands (see RepliesTest for the captured texts).
     private static final Pattern DATA_ERROR = Pattern.compile(
@@ -41,6 +42,8 @@ public final class Replies {
     /** Classifies HAProxy's {@code output} (without the prompt) for {@code command}. */
     public static Reply classify(String command, String output) {
         String text = output.strip();
+        // In prompt mode HAProxy answers each payload line with a "+ " prompt before the command's own reply.
+        if (command.contains("<<\n")) text = PAYLOAD_PROMPTS.matcher(text).replaceFirst("").strip();
         boolean refused = isReadOnly(command) ? DATA_ERROR.matcher(text).matches() : !text.isEmpty() && !isSuccessText(command, text);
         return new Reply(command, output, refused ? abbreviate(text.isEmpty() ? "(no answer)" : text) : null);
     }

@@ -19,19 +19,28 @@ import java.util.WeakHashMap;
  * @param backends   backends sorted by name
  * @param epoch      the store's epoch: set by the store when it is first written (and again after it was wiped),
  *                   so that a reader tells a reset store's generation 1 from an old generation 1; 0 = not stored yet
+ * @param tenants    the tenant → shard table ({@link TenantTable#EMPTY} when tenants are not used; null reads as empty)
  */
-public record Plan(long generation, String digest, List<BackendPlan> backends, long epoch) {
+public record Plan(long generation, String digest, List<BackendPlan> backends, long epoch,
+                   @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                           valueFilter = TenantTable.EmptyFilter.class) TenantTable tenants) {
     public Plan {
+        if (tenants == null) tenants = TenantTable.EMPTY;
         if (generation < 0) throw new IllegalArgumentException("generation must be >= 0, got " + generation);
         if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         backends = backends.stream().sorted(java.util.Comparator.comparing(BackendPlan::name)).toList();
         Set<String> names = new HashSet<>();
         for (BackendPlan b : backends)
             if (!names.add(b.name())) throw new IllegalArgumentException("duplicate backend " + b.name());
-        String expected = digestOf(backends);
+        String expected = digestOf(backends, tenants);
         if (digest == null) digest = expected;
         else if (!digest.equals(expected))
             throw new IllegalArgumentException("plan " + generation + ": digest " + digest + " does not match its content " + expected);
+    }
+
+    /** A plan without tenants. */
+    public Plan(long generation, String digest, List<BackendPlan> backends, long epoch) {
+        this(generation, digest, backends, epoch, TenantTable.EMPTY);
     }
 
     /** A plan of epoch 0 (not stored yet) at {@code generation} with its digest computed. */
@@ -41,7 +50,12 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
 
     /** This plan in store epoch {@code newEpoch}. */
     public Plan withEpoch(long newEpoch) {
-        return newEpoch == epoch ? this : new Plan(generation, digest, backends, newEpoch);
+        return newEpoch == epoch ? this : new Plan(generation, digest, backends, newEpoch, tenants);
+    }
+
+    /** This plan's generation and backends with {@code backends} in place of its own (the digest recomputed). */
+    public Plan withBackends(List<BackendPlan> newBackends) {
+        return new Plan(generation, null, newBackends, epoch, tenants);
     }
 
     /**
@@ -110,7 +124,7 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
     // not change, so the digest of a plan that differs by one server encodes one line, not all of them.
     private static final Map<ServerPlan, byte[]> LINES = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private static String digestOf(List<BackendPlan> backends) {
+    private static String digestOf(List<BackendPlan> backends, TenantTable tenants) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // Line by line: the same bytes as digesting canonical(backends) at once.
@@ -119,6 +133,9 @@ public record Plan(long generation, String digest, List<BackendPlan> backends, l
                 for (ServerPlan s : be.servers())
                     md.update(LINES.computeIfAbsent(s, k -> line(k).getBytes(StandardCharsets.UTF_8)));
             }
+            // Only plans with tenants carry this line, so plans without them keep their digests.
+            if (!tenants.isEmpty()) md.update(("tenants " + tenants.digest() + '\n')
+                    .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

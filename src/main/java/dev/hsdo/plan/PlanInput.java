@@ -17,9 +17,16 @@ import java.util.Set;
  * @param config         the validated configuration
  * @param now            the current time, only used for drain deadlines and slow-start steps
  * @param guardOverrides backends whose held-back change the operator released
+ * @param tenants        the checked tenant table, or null to keep the previous plan's
  */
 public record PlanInput(Plan previous, Map<String, SourceSnapshot> snapshots, HsdoConfig config, Instant now,
-                        Set<String> guardOverrides) {
+                        Set<String> guardOverrides, dev.hsdo.model.TenantTable tenants) {
+    /** The input without a new tenant table (the previous plan's is kept). */
+    public PlanInput(Plan previous, Map<String, SourceSnapshot> snapshots, HsdoConfig config, Instant now,
+                     Set<String> guardOverrides) {
+        this(previous, snapshots, config, now, guardOverrides, null);
+    }
+
     public PlanInput {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(config, "config");

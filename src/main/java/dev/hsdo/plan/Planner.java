@@ -40,7 +40,8 @@ public final class Planner {
         List<BackendPlan> backends = new ArrayList<>();
         for (BackendConfig be : in.config().backends()) backends.add(planBackend(be, in));
         // Built in the previous plan's epoch at once: withEpoch would compute the digest a second time.
-        Plan next = new Plan(in.previous().generation() + 1, null, backends, in.previous().epoch());
+        Plan next = new Plan(in.previous().generation() + 1, null, backends, in.previous().epoch(),
+                in.tenants() == null ? in.previous().tenants() : in.tenants());
         PlanCheck.check(next, in.config());
         return next.sameContent(in.previous()) ? in.previous() : next;
     }

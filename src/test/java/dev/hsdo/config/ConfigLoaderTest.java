@@ -479,7 +479,7 @@ class ConfigLoaderTest {
 
         assertThat(e.errors()).containsExactly(
                 "hsdo.yaml: unknown key 'extra' at top level (allowed: haproxy, frontends, backends, sources, "
-                        + "reconcile-interval, drain-period, guard, admin, store, fleet, peers)",
+                        + "reconcile-interval, drain-period, guard, admin, store, fleet, peers, tenants)",
                 "hsdo.yaml: backends[0].balance: unknown value 'urii' (expected one of roundrobin, leastconn, first, "
                         + "random, source, uri, url_param <param>, hdr(<name>), rdp-cookie(<name>))",
                 "hsdo.yaml: backends[0].sources[0]: unknown source 'srvs' (defined: servers)",

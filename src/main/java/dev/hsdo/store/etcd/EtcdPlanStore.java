@@ -46,6 +46,11 @@ import static dev.hsdo.store.etcd.EtcdFleetStore.bytes;
  */
 final class EtcdPlanStore implements PlanStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdPlanStore.class);
+    /**
+     * Largest compressed plan written: etcd refuses requests above 1.5 MiB by default (--max-request-bytes), and
+     * the transaction carries the keys and two small values besides the plan.
+     */
+    static final int MAX_PLAN_BYTES = 1_572_864 - 16 * 1024;
 
     private final Client client;
     private final ByteSequence planKey;
@@ -115,6 +120,13 @@ final class EtcdPlanStore implements PlanStore {
     public Plan publish(Plan plan, long expectedGeneration, Fence fence) throws StoreException {
         // Into an empty store (first write, or the prefix was wiped) the plan starts a new epoch.
         Plan stored = expectedGeneration == 0 ? plan.withEpoch(PlanStore.newEpoch(clock.millis(), plan.epoch())) : plan;
+        byte[] data = PlanJson.bytes(stored);
+        if (data.length > MAX_PLAN_BYTES)
+            throw new StoreException("plan " + stored.generation() + " is " + data.length + " bytes compressed ("
+                    + stored.tenants().entries().size() + " tenants), more than the " + MAX_PLAN_BYTES
+                    + " that fit in one etcd request (etcd's --max-request-bytes, 1.5 MiB by default); not written. "
+                    + "Use the dynamodb store (it chunks large plans) or fewer tenants (measured: 500 000 ids like tenant123456 fit, "
+                    + "random ids such as UUIDs compress far less)");
         List<Cmp> conditions = new ArrayList<>();
         if (expectedGeneration == 0) {
             conditions.add(new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.version(0)));
@@ -130,7 +142,7 @@ final class EtcdPlanStore implements PlanStore {
         }
         TxnResponse r = await(() -> client.getKVClient().txn()
                 .If(conditions.toArray(Cmp[]::new))
-                .Then(Op.put(planKey, ByteSequence.from(PlanJson.bytes(stored)), PutOption.DEFAULT),
+                .Then(Op.put(planKey, ByteSequence.from(data), PutOption.DEFAULT),
                         Op.put(generationKey, bytes(Long.toString(stored.generation())), PutOption.DEFAULT),
                         Op.put(epochKey, bytes(Long.toString(stored.epoch())), PutOption.DEFAULT))
                 .Else(Op.get(generationKey, GetOption.DEFAULT), Op.get(leaderKey, GetOption.DEFAULT),

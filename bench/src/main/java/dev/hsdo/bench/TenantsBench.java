@@ -1,0 +1,177 @@
+package dev.hsdo.bench;
+
+import dev.hsdo.cli.AgentNode;
+import dev.hsdo.cli.ControllerNode;
+import dev.hsdo.cli.Standalone;
+import dev.hsdo.config.ConfigLoader;
+import dev.hsdo.config.HsdoConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tenant map at scale and in a fleet, on real HAProxy:
+ * <ol>
+ *   <li>standalone hsdo, a table of N tenants (default 1 000 000) imported at once: time from the import to
+ *   "HAProxy verified to hold it" (a {@code prepare map}/{@code commit map} swap), HAProxy's RSS before and after,
+ *   then one tenant moved in that table (an entry-by-entry change), and the first request answered by the new shard;</li>
+ *   <li>one controller and three agents over etcd, the table under an etcd prefix: M moves (default 50) through the
+ *   controller, each timed from the write until every agent's HAProxy answers the moved tenant from its new shard.</li>
+ * </ol>
+ * Everything runs on 127.0.0.1; hsdo's nodes run in this JVM, etcd and HAProxy as child processes.
+ */
+public final class TenantsBench {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration BOUND = Duration.ofMinutes(3);
+
+    private TenantsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String usage = "TenantsBench <work dir> [tenants] [moves]";
+        Path dir = Args.workDir(args, usage);
+        int tenants = Args.positive(args, 1, "tenants", 1_000_000);
+        int moves = Args.positive(args, 2, "moves", 50);
+        List<Integer> ports = Haproxy.freePorts(16);
+        try (Haproxy origins = Haproxy.origins(dir, ports.subList(0, 4))) {
+            large(Files.createDirectories(dir.resolve("large")), ports, tenants);
+            fleet(Files.createDirectories(dir.resolve("fleet")), ports, moves);
+        }
+    }
+
+    private static String yaml(Path dir, List<Integer> ports, int frontend, int admin) throws Exception {
+        StringBuilder b = new StringBuilder("""
+                haproxy: {runtime-dir: ./run, stop-with-hsdo: true}
+                frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: be1}]
+                reconcile-interval: 1s
+                admin: {bind: "127.0.0.1:%d", token: bench}
+                backends:
+                """.formatted(frontend, admin));
+        for (int i = 1; i <= 4; i++) b.append("  - {name: be").append(i).append(", balance: roundrobin, sources: [src").append(i).append("]}\n");
+        b.append("sources:\n");
+        for (int i = 1; i <= 4; i++) {
+            Files.writeString(dir.resolve("servers" + i + ".yaml"), "servers:\n  - {name: o" + i + ", address: 127.0.0.1, port: " + ports.get(i - 1) + "}\n");
+            b.append("  - {name: src").append(i).append(", type: file, path: servers").append(i).append(".yaml}\n");
+        }
+        return b.toString();
+    }
+
+    private static HsdoConfig config(Path dir, String text) throws Exception {
+        Path f = dir.resolve("hsdo.yaml");
+        Files.writeString(f, text);
+        return ConfigLoader.load(f, Map.of());
+    }
+
+    private static void large(Path dir, List<Integer> ports, int n) throws Exception {
+        System.out.println("== " + n + " tenants, standalone ==");
+        int frontend = ports.get(4);
+        HsdoConfig config = config(dir, yaml(dir, ports, frontend, ports.get(5)) + """
+                store: {type: file, path: ./state/plan.json}
+                tenants: {shards: {s1: be1, s2: be2, s3: be3, s4: be4}, default-shard: s1}
+                """);
+        try (Standalone hsdo = Standalone.start(config, Clock.systemUTC())) {
+            await(() -> hsdo.agent().status().converged(), "first plan applied");
+            long rssBefore = rss(dir);
+            Map<String, String> table = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) table.put("tenant" + i, "s" + (i % 4 + 1));
+            long t0 = System.nanoTime();
+            hsdo.tenantBook().write(table, true);
+            await(() -> hsdo.agent().tenantStatus().entries() == n, "table applied");
+            long applied = System.nanoTime() - t0;
+            long rssAfter = rss(dir);
+            System.out.printf("import → verified in HAProxy: %.2f s; HAProxy RSS %d MB → %d MB (+%d MB)%n", applied / 1e9,
+                    rssBefore / 1024, rssAfter / 1024, (rssAfter - rssBefore) / 1024);
+            long t1 = System.nanoTime();
+            hsdo.tenantBook().write(Map.of("tenant7", "s1"), false);
+            await(() -> "o1".equals(ask(frontend, "tenant7")), "moved tenant on its new shard");
+            System.out.printf("one move in the %d-tenant table → served by the new shard: %.0f ms%n", n, (System.nanoTime() - t1) / 1e6);
+        }
+    }
+
+    private static void fleet(Path dir, List<Integer> ports, int moves) throws Exception {
+        System.out.println("== tenant moves, 1 controller + 3 agents on etcd ==");
+        int etcdClient = ports.get(6), etcdPeer = ports.get(7);
+        try (Child etcd = Child.etcd(dir, etcdClient, etcdPeer)) {
+            String endpoint = "http://127.0.0.1:" + etcdClient;
+            String tail = """
+                    store: {type: etcd, endpoints: [%s], prefix: /bench}
+                    tenants:
+                      shards: {s1: be1, s2: be2, s3: be3, s4: be4}
+                      default-shard: s1
+                      source: {type: etcd, endpoints: [%s], prefix: /bench-tenants/}
+                    """.formatted(endpoint, endpoint);
+            Path cd = Files.createDirectories(dir.resolve("controller"));
+            List<AutoCloseable> nodes = new ArrayList<>();
+            try {
+                ControllerNode controller = ControllerNode.start(config(cd, yaml(cd, ports, ports.get(8), ports.get(9)) + tail
+                        + "fleet: {controller-id: c1}\n"), Clock.systemUTC());
+                nodes.add(controller);
+                List<Integer> frontends = List.of(ports.get(10), ports.get(11), ports.get(12));
+                for (int a = 0; a < 3; a++) {
+                    Path ad = Files.createDirectories(dir.resolve("agent" + a));
+                    nodes.add(AgentNode.start(config(ad, yaml(ad, ports, frontends.get(a), ports.get(13 + a)) + tail
+                            + "fleet: {agent-id: a" + a + "}\n"), Clock.systemUTC()));
+                }
+                Map<String, String> table = new LinkedHashMap<>();
+                for (int i = 0; i < 1000; i++) table.put("tenant" + i, "s" + (i % 4 + 1));
+                controller.tenantBook().write(table, true);
+                for (int fe : frontends) await(() -> "o2".equals(ask(fe, "tenant1")), "table on every agent");
+                Samples all = new Samples();
+                for (int m = 0; m < moves; m++) {
+                    String tenant = "tenant" + (m * 7 % 1000);
+                    String now = ask(frontends.getFirst(), tenant);
+                    int next = (Integer.parseInt(now.substring(1)) % 4) + 1;
+                    long t0 = System.nanoTime();
+                    controller.tenantBook().write(Map.of(tenant, "s" + next), false);
+                    for (int fe : frontends) {
+                        await(() -> ("o" + next).equals(ask(fe, tenant)), "move seen");
+                    }
+                    all.add(System.nanoTime() - t0);
+                }
+                System.out.printf("%d moves, write → every agent's HAProxy serves the new shard: p50 %.1f ms, p90 %.1f ms, "
+                                + "p99 %.1f ms, max %.1f ms%n", all.size(), all.medianMs(), all.percentileMs(0.9),
+                        all.percentileMs(0.99), all.maxMs());
+            } finally {
+                for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).close();
+            }
+        }
+    }
+
+    private static String ask(int port, String tenant) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .header("Cookie", "username=" + tenant).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.body().strip();
+        } catch (Exception e) {
+            return "error";
+        }
+    }
+
+    private static long rss(Path dir) {
+        long kb = 0;
+        for (long pid : Procs.haproxies(dir.resolve("run/haproxy.cfg"))) kb += Procs.rssKb(pid);
+        return kb;
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    // Polls every millisecond: fine enough for what is measured, and leaves the CPU to hsdo and HAProxy.
+    private static void await(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("timed out waiting for: " + what);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

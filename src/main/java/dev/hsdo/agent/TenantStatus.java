@@ -1,0 +1,23 @@
+package dev.hsdo.agent;
+
+import dev.hsdo.model.TenantTable;
+
+import java.util.List;
+
+/**
+ * The tenant map as this agent last verified it in HAProxy, for {@code "tenants"} in the status API.
+ *
+ * @param generation the plan generation whose table HAProxy was last verified to hold (0: none yet)
+ * @param entries    entries of that table
+ * @param rejected   entries of the plan's table left out as unsafe or naming an unknown shard
+ */
+public record TenantStatus(long generation, long entries, List<TenantTable.Rejection> rejected) {
+    public TenantStatus {
+        rejected = List.copyOf(rejected);
+    }
+
+    /** Before the first verification. */
+    public static TenantStatus initial() {
+        return new TenantStatus(0, 0, List.of());
+    }
+}

@@ -1,0 +1,239 @@
+package dev.hsdo.agent;
+
+import dev.hsdo.config.TenantsConfig;
+import dev.hsdo.haproxy.Commands;
+import dev.hsdo.haproxy.MapEntry;
+import dev.hsdo.haproxy.MapInfo;
+import dev.hsdo.haproxy.Reply;
+import dev.hsdo.haproxy.RuntimeApi;
+import dev.hsdo.haproxy.RuntimeApiException;
+import dev.hsdo.haproxy.TenantRules;
+import dev.hsdo.model.TenantTable;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps HAProxy's tenant map equal to the plan's table without a reload. A small change is sent entry by entry
+ * ({@code set map} / {@code add map} / {@code del map}); a large one, or a map holding a key twice, is swapped
+ * in whole: {@code prepare map}, the entries into the new version in payloads of about 14 KB, {@code commit map}
+ * — requests see the old table or the new one, never a mix. Every change is read back ({@code show map}).
+ *
+ * <p>HAProxy's map listing ({@code show map}: version and entry count, cheap whatever the size) tells whether the
+ * map is still as last verified. While it is, a quiet round reads nothing more (tables up to
+ * {@link #PERIODIC_FULL_READ_MAX} entries are read whole every {@link #FULL_READ_EVERY} rounds, to catch a
+ * hand-made {@code set map}), and a small change is diffed against the verified table in memory and read back
+ * entry by entry ({@code get map}) plus the count. Otherwise (first round, a restart, a count that moved, a
+ * large change) the whole map is read, diffed and read back. Not thread-safe: the agent's round lock
+ * guards it.
+ */
+final class TenantSync {
+    /** More changed entries than this are swapped in whole rather than sent one by one. */
+    static final int SWAP_ABOVE = 1000;
+    /** A quiet round reads the whole map once in this many rounds (a hand-made {@code set map} keeps the count). */
+    static final int FULL_READ_EVERY = 30;
+    /** Payload commands per batch: each is ~14 KB, a batch stays within the client's per-command time budget. */
+    private static final int PAYLOADS_PER_BATCH = 64;
+    private static final Pattern VERSION = Pattern.compile("New version created: (\\d+)");
+
+    private final TenantsConfig config;
+    private final String map;
+    /** Tables up to this size are also read whole every {@link #FULL_READ_EVERY} quiet rounds. */
+    static final int PERIODIC_FULL_READ_MAX = 100_000;
+    private static final Pattern GOT = Pattern.compile("(?s).*found=yes.*value=\"([^\"]*)\".*");
+    private String verifiedDigest;
+    private TenantTable verifiedTable;
+    private MapInfo verifiedInfo;
+    private int quietRounds;
+    private int lastChanges;
+    private boolean lastSwapped;
+
+    TenantSync(TenantsConfig config) {
+        this.config = config;
+        this.map = config.mapFile().toString();
+    }
+
+    /** Changed entries of the last round that changed something, and whether it swapped the whole map. */
+    int lastChanges() {
+        return lastChanges;
+    }
+
+    boolean lastSwapped() {
+        return lastSwapped;
+    }
+
+    /**
+     * Brings the map to {@code table}; returns null when HAProxy was verified to hold it, else what is wrong.
+     *
+     * @throws RuntimeApiException when HAProxy cannot be reached
+     */
+    String sync(RuntimeApi api, TenantTable table) throws RuntimeApiException {
+        MapInfo info = MapInfo.parse(api.call("show map")).get(map);
+        if (info == null)
+            return "tenant map " + map + " is not loaded by HAProxy (no frontend of its config reads it)";
+        boolean trusted = verifiedTable != null && info.equals(verifiedInfo);
+        if (trusted && table.digest().equals(verifiedDigest)
+                && (++quietRounds < FULL_READ_EVERY || table.entries().size() > PERIODIC_FULL_READ_MAX)) return null;
+        // HAProxy's map is as last verified (same version and count): a small change is diffed against that
+        // table in memory and read back entry by entry, rather than reading a million lines twice.
+        if (trusted && !table.digest().equals(verifiedDigest)) {
+            List<String> keys = new ArrayList<>();
+            List<String> changes = changes(verifiedTable, table, keys);
+            if (changes.size() <= SWAP_ABOVE) return applySmall(api, table, changes, keys);
+        }
+        quietRounds = 0;
+        Map<String, String> desired = new HashMap<>(table.entries().size() * 2);
+        for (Map.Entry<String, String> e : table.entries().entrySet())
+            desired.put(e.getKey(), config.backend(e.getValue()));
+        List<String> changes = new ArrayList<>();
+        boolean swap = diff(api.showMap(map), desired, changes);
+        if (swap || changes.size() > SWAP_ABOVE) {
+            String failed = swap(api, table);
+            if (failed != null) return failed;
+            lastChanges = Math.max(changes.size(), 1);
+            lastSwapped = true;
+        } else if (!changes.isEmpty()) {
+            for (Reply r : api.execute(changes))
+                if (!r.ok()) return "tenant map: " + r.command() + ": " + r.error();
+            lastChanges = changes.size();
+            lastSwapped = false;
+        }
+        if (!swap && changes.isEmpty()) return verified(table, info);
+        List<String> left = new ArrayList<>();
+        if (diff(api.showMap(map), desired, left) || !left.isEmpty())
+            return "tenant map " + map + ": " + Math.max(left.size(), 1) + " entries still differ after the change (first: " + (left.isEmpty() ? "a key listed twice" : left.getFirst()) + ")";
+        return verified(table, MapInfo.parse(api.call("show map")).get(map));
+    }
+
+    private String verified(TenantTable table, MapInfo info) {
+        verifiedDigest = table.digest();
+        verifiedTable = table;
+        verifiedInfo = info;
+        return null;
+    }
+
+    /** The commands from {@code from} to {@code to}, both sorted by tenant; the tenants concerned go to {@code keys}. */
+    private List<String> changes(TenantTable from, TenantTable to, List<String> keys) {
+        List<String> commands = new ArrayList<>();
+        var a = from.entries().entrySet().iterator();
+        var b = to.entries().entrySet().iterator();
+        Map.Entry<String, String> x = a.hasNext() ? a.next() : null;
+        Map.Entry<String, String> y = b.hasNext() ? b.next() : null;
+        while (x != null || y != null) {
+            int c = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
+            if (c < 0) {
+                commands.add("del map " + map + " " + x.getKey());
+                keys.add(x.getKey());
+            } else if (c > 0) {
+                commands.add("add map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
+                keys.add(y.getKey());
+            } else if (!config.backend(x.getValue()).equals(config.backend(y.getValue()))) {
+                commands.add("set map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
+                keys.add(y.getKey());
+            }
+            if (c <= 0) x = a.hasNext() ? a.next() : null;
+            if (c >= 0) y = b.hasNext() ? b.next() : null;
+        }
+        return commands;
+    }
+
+    // Sends the changes, then reads each changed entry back (get map) and checks the entry count.
+    private String applySmall(RuntimeApi api, TenantTable table, List<String> changes, List<String> keys) throws RuntimeApiException {
+        for (Reply r : api.execute(changes))
+            if (!r.ok()) {
+                forget();
+                return "tenant map: " + r.command() + ": " + r.error();
+            }
+        List<String> gets = new ArrayList<>(keys.size());
+        for (String k : keys) gets.add("get map " + map + " " + k);
+        List<Reply> got = api.execute(gets);
+        for (int i = 0; i < keys.size(); i++) {
+            String want = table.entries().containsKey(keys.get(i)) ? config.backend(table.entries().get(keys.get(i))) : null;
+            Matcher m = GOT.matcher(got.get(i).output());
+            String have = m.matches() ? m.group(1) : null;
+            if (!java.util.Objects.equals(want, have)) {
+                forget();
+                return "tenant map " + map + ": " + keys.get(i) + " reads " + have + " after the change, expected " + want;
+            }
+        }
+        MapInfo after = MapInfo.parse(api.call("show map")).get(map);
+        if (after == null || after.entryCount() != table.entries().size()) {
+            forget();
+            return "tenant map " + map + ": " + (after == null ? "gone" : after.entryCount() + " entries") + " after the change, expected "
+                    + table.entries().size();
+        }
+        lastChanges = changes.size();
+        lastSwapped = false;
+        return verified(table, after);
+    }
+
+    /** Forgets what was verified, so the next round reads the whole map (HAProxy restarted). */
+    void forget() {
+        verifiedDigest = null;
+        verifiedTable = null;
+        verifiedInfo = null;
+    }
+
+    /**
+     * Adds to {@code commands} what takes {@code observed} to {@code desired} entry by entry; true when the map
+     * holds a key more than once ({@code add map} of a present key adds a second entry), which only a swap clears.
+     */
+    private boolean diff(List<MapEntry> observed, Map<String, String> desired, List<String> commands) {
+        Map<String, String> seen = new HashMap<>(observed.size() * 2);
+        boolean duplicates = false;
+        for (MapEntry e : observed) if (seen.put(e.key(), e.value()) != null) duplicates = true;
+        for (Map.Entry<String, String> e : desired.entrySet()) {
+            String have = seen.get(e.getKey());
+            if (have == null) commands.add("add map " + map + " " + e.getKey() + " " + e.getValue());
+            else if (!have.equals(e.getValue())) commands.add("set map " + map + " " + e.getKey() + " " + e.getValue());
+        }
+        for (String key : seen.keySet())
+            // A key HAProxy lists that no tenant id could be (hand-made): only a swap can remove it safely.
+            if (!desired.containsKey(key)) {
+                if (dev.hsdo.model.TenantIds.isTenant(key)) commands.add("del map " + map + " " + key);
+                else duplicates = true;
+            }
+        commands.sort(null);
+        return duplicates;
+    }
+
+    /** Replaces the whole map atomically; null on success, else why it was left as it was. */
+    private String swap(RuntimeApi api, TenantTable table) throws RuntimeApiException {
+        Matcher m = VERSION.matcher(api.call("prepare map " + map).strip());
+        if (!m.matches()) return "tenant map " + map + ": prepare map gave no version number";
+        String version = m.group(1);
+        String head = "add map @" + version + " " + map + " <<";
+        List<String> batch = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        int length = head.length() + 2;
+        for (Map.Entry<String, String> e : table.entries().entrySet()) {
+            String line = TenantRules.line(config, e.getKey(), e.getValue());
+            if (length + line.length() + 1 > Commands.MAX_PAYLOAD_LENGTH) {
+                batch.add(Commands.payload(head, lines));
+                lines = new ArrayList<>();
+                length = head.length() + 2;
+                if (batch.size() == PAYLOADS_PER_BATCH) {
+                    String failed = send(api, batch);
+                    if (failed != null) return failed;
+                    batch.clear();
+                }
+            }
+            lines.add(line);
+            length += line.length() + 1;
+        }
+        if (!lines.isEmpty()) batch.add(Commands.payload(head, lines));
+        batch.add("commit map @" + version + " " + map);
+        return send(api, batch);
+    }
+
+    private String send(RuntimeApi api, List<String> batch) throws RuntimeApiException {
+        for (Reply r : api.execute(batch))
+            if (!r.ok()) return "tenant map " + map + ": " + r.command().lines().findFirst().orElse("") + ": " + r.error()
+                    + " (the map was left as it was)";
+        return null;
+    }
+}
