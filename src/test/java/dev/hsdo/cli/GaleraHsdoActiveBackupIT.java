@@ -3,7 +3,6 @@ package dev.hsdo.cli;
 import dev.hsdo.testing.ActiveBackupProxies;
 import dev.hsdo.testing.Galera;
 import dev.hsdo.testing.GaleraHsdoYaml;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,12 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the static list and the backend {@code active-backup: true} with MySQL checks (config:
  * {@link GaleraHsdoYaml}). Same cases as {@link GaleraActiveBackupIT}, plus: restarting hsdo alone keeps the
  * active node.
- *
- * <p>LEAD: after merging h-ab, delete the {@code @Disabled} line, build ({@code ./mvnw -DskipTests package})
- * and run {@code -Dit.test=GaleraHsdoActiveBackupIT}. If the merged keys differ from the contract, only
- * {@link GaleraHsdoYaml} changes.
  */
-@Disabled("enable after h-ab is merged")
 class GaleraHsdoActiveBackupIT extends GaleraActiveBackupCases {
     @Override
     ActiveBackupProxies startProxies(Galera galera, Path dir) {
