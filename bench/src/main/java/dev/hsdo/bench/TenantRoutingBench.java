@@ -57,7 +57,7 @@ public final class TenantRoutingBench {
     private enum MapRouting { HAND_WRITTEN, HSDO_RENDER }
 
     /** HSDO_RENDER once hsdo renders a {@code tenants:} section (issue 10); nothing else needs to change. */
-    private static final MapRouting MAP_ROUTING = MapRouting.HAND_WRITTEN;
+    private static final MapRouting MAP_ROUTING = MapRouting.HSDO_RENDER;
 
     private TenantRoutingBench() {}
 
