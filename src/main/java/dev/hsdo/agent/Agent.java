@@ -421,7 +421,11 @@ public final class Agent implements AutoCloseable {
             BackendPlan bp = plan.backend(be.name());
             if (bp == null) continue;
             if (be.slots() == null) {
-                commands.addAll(Diff.commands(bp, observed.rows(be.name()), observed.stats(be.name())));
+                List<String> diff = Diff.commands(bp, observed.rows(be.name()), observed.stats(be.name()));
+                // Its members come from the config file and a reload (which writeConfig did before this): adding
+                // one at runtime would leave the Runtime API unanswered; what is left differs only until then.
+                if (ConfigRenderer.serversFromFileOnly(be)) diff = diff.stream().filter(c -> !changesMembers(c)).toList();
+                commands.addAll(diff);
                 continue;
             }
             SlotDiff.Result r = SlotDiff.commands(bp, observed.rows(be.name()), be.slots());
@@ -429,6 +433,11 @@ public final class Agent implements AutoCloseable {
             problems.addAll(r.problems());
         }
         return commands;
+    }
+
+    private static boolean changesMembers(String command) {
+        return command.startsWith("add server ") || command.startsWith("del server ")
+                || command.startsWith("enable health ") || command.startsWith("shutdown sessions server ");
     }
 
     @Override

@@ -60,12 +60,8 @@ final class CheckConfigs {
         }
         String command = n.string("command", null);
         // Measured on 2.6.12 and 3.0.11: an external check on a server added at runtime leaves the worker's
-        // Runtime API unanswered (a server from the config file is checked fine). hsdo adds servers at
-        // runtime, so it refuses the type rather than lose the Runtime API; the rendering is kept for a
-        // rendered-servers-plus-reload mode.
-        if (effective == CheckType.EXTERNAL)
-            n.fail("type", "external checks do not work on servers added at runtime (HAProxy 2.6/3.0 stop "
-                    + "answering the Runtime API), which is how hsdo adds servers: use type: mysql or tcp with steps");
+        // Runtime API unanswered, while a server from the config file is checked fine. So a backend with this
+        // type gets its servers rendered into haproxy.cfg, and a change of its members reloads HAProxy.
         if (effective == CheckType.EXTERNAL && command == null) n.fail("command", "is required with type: external");
         if (command != null) {
             if (effective != CheckType.EXTERNAL) n.fail("command", "only applies with type: external");

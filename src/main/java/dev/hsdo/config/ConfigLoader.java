@@ -131,6 +131,13 @@ public final class ConfigLoader {
             if (backends.get(i).slots() != null && !external)
                 n.object("backends[" + i + "]").fail("slots", "template slots live in your own haproxy.cfg: set "
                         + "fleet.haproxy-socket to that HAProxy's Runtime API");
+        for (int i = 0; i < backends.size(); i++) {
+            BackendConfig b = backends.get(i);
+            if (external && b.healthCheck() != null && b.healthCheck().typeIn(b.mode()) == CheckType.EXTERNAL)
+                n.object("backends[" + i + "]").object("health-check").fail("type", "external checks need servers "
+                        + "rendered into haproxy.cfg and a reload per membership change, which hsdo cannot do for "
+                        + "your own HAProxy (fleet.haproxy-socket): use type: mysql or tcp with steps");
+        }
         Duration reconcile = n.duration("reconcile-interval", Duration.ofSeconds(1), false);
         Duration drain = n.duration("drain-period", Duration.ofSeconds(10), true);
         ConfigNode guard = n.object("guard");

@@ -24,7 +24,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Renders {@code haproxy.cfg} from the validated config and the current plan. Pure and deterministic: the
@@ -47,6 +46,9 @@ public final class ConfigRenderer {
     private static final String HEALTH_FRONTEND = "hsdo-health";
     /** The name of the peers section active/backup backends share their stick tables through. */
     public static final String PEERS_SECTION = "hsdo";
+    private static final String EXTERNAL_CHECK = "option external-check";
+    // The keywords of a server line the Runtime API changes without a reload (see ServerLine).
+    private static final java.util.regex.Pattern RUNTIME_SETTABLE = java.util.regex.Pattern.compile(" weight \\d+| disabled$");
 
     private ConfigRenderer() {}
 
@@ -83,9 +85,9 @@ public final class ConfigRenderer {
             throw new IllegalArgumentException("an active-backup backend needs a peers section (peers.bind)");
         global(out, config.haproxy(), paths);
         if (peers != null) line(out, "localpeer " + token("peers.localName", peers.localName()));
-        if (config.backends().stream().anyMatch(b -> b.healthCheck() != null && b.healthCheck().enabled()
-                && b.healthCheck().typeIn(b.mode()) == CheckType.EXTERNAL)) {
-            // External checks fork a program: HAProxy refuses to unless told so in global.
+        if (config.backends().stream().anyMatch(ConfigRenderer::serversFromFileOnly)) {
+            // External checks fork a program: HAProxy refuses to unless told so in global ("external-check";
+            // and since 2.6 "insecure-fork-wanted", without which any fork is refused).
             line(out, "external-check");
             line(out, "insecure-fork-wanted");
         }
@@ -117,11 +119,35 @@ public final class ConfigRenderer {
     /**
      * The rendered text without its header comment and server lines: what only a reload can change. Two
      * renderings with equal skeletons differ only in servers, which the Runtime API can change live.
+     *
+     * <p>Except in a backend with {@code option external-check}: HAProxy 2.6 and 3.0 stop answering the
+     * Runtime API once a server with an external check is added at runtime, so that backend's servers come
+     * from this file only. Its server lines stay in the skeleton (a member joining, leaving or changing means
+     * a reload), less their weight and {@code disabled}, which the Runtime API still sets live.
      */
     public static String skeleton(String rendered) {
-        return rendered.lines()
-                .filter(l -> !l.startsWith(HEADER) && !l.startsWith(SERVER))
-                .collect(Collectors.joining("\n", "", "\n"));
+        StringBuilder out = new StringBuilder();
+        boolean external = false;
+        for (String l : (Iterable<String>) rendered.lines()::iterator) {
+            if (l.startsWith(HEADER)) continue;
+            if (!l.startsWith(" ")) external = false;
+            else if (l.equals("  " + EXTERNAL_CHECK)) external = true;
+            if (l.startsWith(SERVER)) {
+                if (!external) continue;
+                l = RUNTIME_SETTABLE.matcher(l).replaceAll("");
+            }
+            out.append(l).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * Whether {@code backend} gets its servers from the config file only, with a reload for every change of
+     * its members, rather than from the Runtime API (see {@link #skeleton}).
+     */
+    public static boolean serversFromFileOnly(BackendConfig backend) {
+        return backend.healthCheck() != null && backend.healthCheck().enabled()
+                && backend.healthCheck().typeIn(backend.mode()) == CheckType.EXTERNAL;
     }
 
     /** SHA-256 (hex) of {@link #skeleton}: compare the digests of the old and new file to decide on a reload. */
@@ -255,7 +281,7 @@ public final class ConfigRenderer {
             case MYSQL -> line(out, "option mysql-check" + (hc.mysqlUser() == null ? ""
                     : " user " + token(where + ".healthCheck.mysqlUser", hc.mysqlUser()) + " post-41"));
             case EXTERNAL -> {
-                line(out, "option external-check");
+                line(out, EXTERNAL_CHECK);
                 line(out, "external-check command " + token(where + ".healthCheck.command", hc.command()));
             }
         }

@@ -121,11 +121,27 @@ class ActiveBackupConfigTest {
                 "hsdo.yaml: backends[0].health-check.command: only applies with type: external");
         assertThat(errors(backend("health-check: {type: mysql, mysql-user: 'a b'}"))).containsExactly(
                 "hsdo.yaml: backends[0].health-check.mysql-user: invalid value 'a b' (letters, digits, '_', '.', '-', at most 80)");
-        assertThat(errors(backend("health-check: {type: external, command: /usr/local/bin/check}"))).containsExactly(
-                "hsdo.yaml: backends[0].health-check.type: external checks do not work on servers added at runtime "
-                        + "(HAProxy 2.6/3.0 stop answering the Runtime API), which is how hsdo adds servers: use type: mysql or tcp with steps");
+        assertThat(errors(backend("health-check: {type: external}"))).containsExactly(
+                "hsdo.yaml: backends[0].health-check.command: is required with type: external");
+        assertThat(errors(backend("health-check: {type: external, command: 'check.sh'}"))).containsExactly(
+                "hsdo.yaml: backends[0].health-check.command: invalid value 'check.sh' (an absolute path of letters, digits, '.', '_', '/', '+', '-')");
+        assertThat(errors(backend("health-check: {type: external, command: '/usr/bin/check db'}"))).containsExactly(
+                "hsdo.yaml: backends[0].health-check.command: invalid value '/usr/bin/check db' (an absolute path of letters, digits, '.', '_', '/', '+', '-')");
         assertThat(errors(backend("health-check: {type: ping}"))).containsExactly(
                 "hsdo.yaml: backends[0].health-check.type: unknown value 'ping' (expected http, tcp, mysql or external)");
+    }
+
+    @Test
+    void anExternalCheckIsReadWithItsCommandButRefusedForTheUsersOwnHaproxy() {
+        HsdoConfig c = parse(backend("active-backup: true\nhealth-check: {type: external, command: /usr/local/bin/galera-check}") + PEERS);
+        assertThat(c.backend("db").healthCheck().typeIn(c.backend("db").mode())).isEqualTo(CheckType.EXTERNAL);
+        assertThat(c.backend("db").healthCheck().command()).isEqualTo("/usr/local/bin/galera-check");
+        // hsdo renders no config for the user's own HAProxy, so it could not give the servers their file lines.
+        assertThat(errors(backend("health-check: {type: external, command: /usr/local/bin/check}")
+                + "fleet: {haproxy-socket: /run/haproxy/admin.sock}\n")).containsExactly(
+                "hsdo.yaml: backends[0].health-check.type: external checks need servers rendered into haproxy.cfg and a "
+                        + "reload per membership change, which hsdo cannot do for your own HAProxy (fleet.haproxy-socket): "
+                        + "use type: mysql or tcp with steps");
     }
 
     @Test

@@ -7,7 +7,10 @@ import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.config.PeerConfig;
 import dev.hsdo.config.PeersConfig;
 import dev.hsdo.config.TcpCheckStep;
+import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
+import dev.hsdo.model.ServerPlan;
+import dev.hsdo.model.ServerState;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -92,6 +95,42 @@ class ActiveBackupRenderTest {
         // A tcp backend with the mode's default check gets a plain connect check: no option at all.
         assertThat(backendDb(ConfigRenderer.render(config(check(null, null, List.of(), null), PEERS), plan, PATHS)))
                 .doesNotContain("tcp-check").doesNotContain("httpchk");
+    }
+
+    @Test
+    void serversOfAnExternalCheckBackendAreInTheSkeletonLessWeightAndStateSoOnlyMembershipReloads() {
+        HsdoConfig c = config(check(CheckType.EXTERNAL, null, List.of(), "/usr/local/bin/galera-check"), PEERS);
+        Plan plan = typicalPlan(7, 8080);
+        String out = ConfigRenderer.render(c, plan, PATHS);
+        String skeleton = ConfigRenderer.skeleton(out);
+        ServerPlan first = plan.backend("db").servers().getFirst();
+        // The db servers are rendered in the file with their identity-derived ids, and stay in the skeleton.
+        assertThat(backendDb(out)).contains("  server " + first.name() + " " + ServerLine.args(first) + "\n");
+        assertThat(skeleton.substring(skeleton.indexOf("\nbackend db"))).contains("  server " + first.name() + " ")
+                .contains(" id " + first.id() + " ").doesNotContain(" weight ");
+        // The dynamic "app" backend keeps no server line in the skeleton.
+        String app = skeleton.substring(skeleton.indexOf("\nbackend app"), skeleton.indexOf("\nbackend db"));
+        assertThat(app).doesNotContain("server ");
+
+        BackendPlan db = plan.backend("db");
+        List<ServerPlan> reweighted = db.servers().stream()
+                .map(s -> s == first ? s.withWeight(s.weight() + 7, null).withState(ServerState.MAINT, null) : s).toList();
+        String live = ConfigRenderer.render(c, withDb(plan, reweighted), PATHS);
+        assertThat(live).isNotEqualTo(out);
+        assertThat(ConfigRenderer.skeletonDigest(live)).isEqualTo(ConfigRenderer.skeletonDigest(out));
+
+        String fewer = ConfigRenderer.render(c, withDb(plan, db.servers().subList(1, db.servers().size())), PATHS);
+        assertThat(ConfigRenderer.skeletonDigest(fewer)).isNotEqualTo(ConfigRenderer.skeletonDigest(out));
+        // The same membership change in a backend without an external check is left to the Runtime API.
+        HsdoConfig http = config(HTTP_CHECK, PEERS);
+        assertThat(ConfigRenderer.skeletonDigest(ConfigRenderer.render(http, withDb(plan, db.servers().subList(1, db.servers().size())), PATHS)))
+                .isEqualTo(ConfigRenderer.skeletonDigest(ConfigRenderer.render(http, plan, PATHS)));
+    }
+
+    private static Plan withDb(Plan plan, List<ServerPlan> servers) {
+        List<BackendPlan> backends = plan.backends().stream()
+                .map(b -> b.name().equals("db") ? new BackendPlan("db", servers, b.heldBack()) : b).toList();
+        return plan.withBackends(backends);
     }
 
     @Test
