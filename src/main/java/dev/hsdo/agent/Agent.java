@@ -56,14 +56,15 @@ public final class Agent implements AutoCloseable {
     private final Map<ServerKey, Refusal> refused = new LinkedHashMap<>();
     private volatile Plan applied;
     private volatile AgentStatus status = AgentStatus.initial();
-    // guarded by roundLock: the plan last rendered (its generation and digest decide the text) and what it gave,
-    // so that an unchanged tick, the common case, renders nothing
+    // guarded by roundLock: the plan last rendered (its backends decide the text) and what it gave, so that an
+    // unchanged tick, the common case, and a plan that changes only the tenant table (the map file holds those)
+    // render and write nothing
     private Plan renderedPlan;
     private String renderedText;
     private String renderedSkeleton;
     // guarded by roundLock: the published plan of the last round that read both dumps, and the rounds since.
     // A quiet round (same plan, last round converged) reads only the state dump: the stat dump, needed only to
-    // check maxconn and the backup flag, is read on every change and every FULL_READ_EVERY rounds.
+    // check maxconn and the backup flag, is read on every change of the backends and every FULL_READ_EVERY rounds.
     private Plan fullyReadFor;
     private int roundsSinceFullRead;
     // The other HAProxies of the peers section (the local one is added from the config); written by the
@@ -209,7 +210,14 @@ public final class Agent implements AutoCloseable {
             try {
                 Plan plan = ZoneView.of(runnable, config, config.fleet().zone());
                 writeConfig(plan);
-                boolean full = published != fullyReadFor || !status.converged() || ++roundsSinceFullRead >= FULL_READ_EVERY;
+                // Servers as already applied (a plan that moves tenants only): the tenant map goes first, so a move
+                // does not wait for the servers' drift check. Otherwise after the servers, so that a tenant moved
+                // to a shard whose servers this plan adds finds them there.
+                boolean tenantsFirst = this.applied != null && runnable.backends().equals(this.applied.backends());
+                if (tenantsFirst) syncTenants(published, errors);
+                // A plan that moves tenants only leaves the servers as they were: their states are enough.
+                boolean full = fullyReadFor == null || !published.backends().equals(fullyReadFor.backends())
+                        || !status.converged() || ++roundsSinceFullRead >= FULL_READ_EVERY;
                 Observed observed = full ? Observed.read(api) : Observed.readStates(api);
                 if (full) {
                     fullyReadFor = published;
@@ -249,11 +257,7 @@ public final class Agent implements AutoCloseable {
                     activeBackup = ActiveBackupReader.read(api, config, plan);
                     metrics.activeBackup(activeBackup);
                 }
-                if (tenantSync != null) {
-                    String problem = tenantSync.sync(api, published.tenants());
-                    if (problem != null) errors.add(problem);
-                    else tenantVerified(published);
-                }
+                if (!tenantsFirst) syncTenants(published, errors);
             } catch (RuntimeApiException e) {
                 reachable = false;
                 errors.add("haproxy runtime API: " + e.getMessage());
@@ -357,8 +361,9 @@ public final class Agent implements AutoCloseable {
         writeMapFile(plan);
         if (target == null) return;
         List<PeerConfig> peers = remotePeers;
-        if (renderedPlan == null || renderedPlan.generation() != plan.generation() || !plan.sameContent(renderedPlan)
-                || !peers.equals(renderedPeers)) {
+        // The text names the plan's generation in its first line, a comment: a plan that changes only the tenant
+        // table keeps the config as written (the map file holds the table), so moving a tenant writes one file.
+        if (renderedPlan == null || !plan.backends().equals(renderedPlan.backends()) || !peers.equals(renderedPeers)) {
             renderedText = ConfigRenderer.render(config, plan, paths, peers);
             renderedPeers = peers;
             renderedSkeleton = ConfigRenderer.skeleton(renderedText);
@@ -382,6 +387,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    // Called under roundLock: brings the tenant map to the plan's table.
+    private void syncTenants(Plan published, List<String> errors) throws RuntimeApiException {
+        if (tenantSync == null) return;
+        String problem = tenantSync.sync(api, published.tenants());
+        if (problem != null) errors.add(problem);
+        else tenantVerified(published);
+    }
+
     private void tenantVerified(Plan published) {
         TenantStatus before = tenantStatus;
         if (before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
@@ -399,7 +412,9 @@ public final class Agent implements AutoCloseable {
     // loads the table the plan holds.
     private void writeMapFile(Plan plan) throws IOException {
         if (config.tenants() == null || plan.tenants().digest().equals(writtenMapDigest)) return;
-        dev.hsdo.util.AtomicFiles.write(config.tenants().mapFile(), TenantRules.mapText(config.tenants(), plan.tenants()));
+        // Replaced atomically but not synced: after a crash the agent rewrites it from the plan before HAProxy needs it
+        // (the first round of every start writes it), and each move should not wait for the disk twice.
+        dev.hsdo.util.AtomicFiles.writeUnsynced(config.tenants().mapFile(), TenantRules.mapText(config.tenants(), plan.tenants()));
         writtenMapDigest = plan.tenants().digest();
     }
 

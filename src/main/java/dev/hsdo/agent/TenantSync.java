@@ -141,16 +141,20 @@ final class TenantSync {
         return commands;
     }
 
-    // Sends the changes, then reads each changed entry back (get map) and checks the entry count.
+    // Sends the changes, then reads each changed entry back (get map) and checks the entry count, all in one
+    // exchange: HAProxy runs them in order, so the reads see the changes.
     private String applySmall(RuntimeApi api, TenantTable table, List<String> changes, List<String> keys) throws RuntimeApiException {
-        for (Reply r : api.execute(changes))
+        List<String> commands = new ArrayList<>(changes.size() + keys.size() + 1);
+        commands.addAll(changes);
+        for (String k : keys) commands.add("get map " + map + " " + k);
+        commands.add("show map");
+        List<Reply> replies = api.execute(commands);
+        for (Reply r : replies.subList(0, changes.size()))
             if (!r.ok()) {
                 forget();
                 return "tenant map: " + r.command() + ": " + r.error();
             }
-        List<String> gets = new ArrayList<>(keys.size());
-        for (String k : keys) gets.add("get map " + map + " " + k);
-        List<Reply> got = api.execute(gets);
+        List<Reply> got = replies.subList(changes.size(), changes.size() + keys.size());
         for (int i = 0; i < keys.size(); i++) {
             String want = table.entries().containsKey(keys.get(i)) ? config.backend(table.entries().get(keys.get(i))) : null;
             Matcher m = GOT.matcher(got.get(i).output());
@@ -160,7 +164,9 @@ final class TenantSync {
                 return "tenant map " + map + ": " + keys.get(i) + " reads " + have + " after the change, expected " + want;
             }
         }
-        MapInfo after = MapInfo.parse(api.call("show map")).get(map);
+        Reply listing = replies.getLast();
+        if (!listing.ok()) throw new RuntimeApiException("show map: " + listing.error());
+        MapInfo after = MapInfo.parse(listing.output()).get(map);
         if (after == null || after.entryCount() != table.entries().size()) {
             forget();
             return "tenant map " + map + ": " + (after == null ? "gone" : after.entryCount() + " entries") + " after the change, expected "

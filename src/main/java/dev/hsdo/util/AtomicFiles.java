@@ -45,6 +45,24 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Replaces {@code target} with {@code text} atomically for other processes (they read the old content or the
+     * new), without waiting for the disk: for files that are rebuilt from elsewhere after a crash.
+     */
+    public static void writeUnsynced(Path target, String text) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace " + target + " atomically", e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** Replaces {@code target} with {@code text} atomically. */
     public static void write(Path target, String text) throws IOException {
         Path tmp = writeAside(target, text);

@@ -40,13 +40,17 @@ class AgentQuietRoundTest {
     }
 
     @Test
-    void quietRoundsReadOnlyTheStateDumpAndEveryFifthOrChangedRoundReadsStatsToo() {
+    void quietRoundsAndPlansThatKeepTheServersReadOnlyTheStateDumpAndEveryFifthOrServerChangingRoundReadsStatsToo() {
         HsdoConfig config = Configs.standard(Path.of("/nonexistent/hsdo"), 8080, Duration.ZERO, 1.0);
         RecordingHaproxy haproxy = new RecordingHaproxy();
         Agent agent = new Agent(config, haproxy, null, null, null, Clock.systemUTC(), new AgentMetrics(new SimpleMeterRegistry()));
         agent.offer(Plans.of(1, 0));
         for (int round = 0; round < 6; round++) assertThat(agent.reconcileOnce()).matches(AgentStatus::converged);
+        // A plan with the same servers (it moves tenants, say): nothing of the servers to check again.
         agent.offer(Plans.of(2, 0));
+        agent.reconcileOnce();
+        // A plan whose backends differ (here only in what the guard holds back): read in full.
+        agent.offer(dev.hsdo.model.Plan.of(3, List.of(new dev.hsdo.model.BackendPlan("app", List.of(), "held back"))));
         agent.reconcileOnce();
 
         List<String> full = List.of("show servers state", "show stat -1 4 -1");
@@ -55,6 +59,7 @@ class AgentQuietRoundTest {
                 full,                                   // a new plan
                 quiet, quiet, quiet, quiet,             // nothing changed
                 full,                                   // maxconn or backup changed by hand shows within 5 rounds
-                full);                                  // the next plan
+                quiet,                                  // the next plan, servers unchanged
+                full);                                  // a plan that changes the backends
     }
 }

@@ -40,17 +40,16 @@ import static dev.hsdo.store.etcd.EtcdFleetStore.bytes;
  * The plan in etcd. A publish is one transaction that writes the plan and its generation only if the
  * stored generation is still the expected one and, when fenced, the leader key is still the one the
  * publisher created (its value and create revision: a key re-created after its lease expired differs);
- * the plan is one key, so a reader gets it whole. Watchers
+ * the plan is one key, so a reader gets it whole. A plan too large for one etcd request is written as chunks
+ * first and the plan key then holds only their head ({@link EtcdPlanChunks}); the chunks of the plan it replaced
+ * are deleted once the new head is in place. Watchers
  * get plans from an etcd watch, and from a periodic re-read that catches up after the watch stream was
  * lost (a node down, the whole cluster down for a while).
  */
 final class EtcdPlanStore implements PlanStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdPlanStore.class);
-    /**
-     * Largest compressed plan written: etcd refuses requests above 1.5 MiB by default (--max-request-bytes), and
-     * the transaction carries the keys and two small values besides the plan.
-     */
-    static final int MAX_PLAN_BYTES = 1_572_864 - 16 * 1024;
+    /** Reads of a chunked plan whose chunks went with a newer publish before the head is given up on. */
+    private static final int READ_ATTEMPTS = 3;
 
     private final Client client;
     private final ByteSequence planKey;
@@ -61,6 +60,7 @@ final class EtcdPlanStore implements PlanStore {
     private final Clock clock;
     private final Duration resyncPeriod;
     private final PlanFeed feed = new PlanFeed();
+    private final EtcdPlanChunks chunks;
     // guarded by this: the plan last read or written and the revision it was written at (the plan and generation
     // keys are written in one transaction, so they share it: an unchanged revision means an unchanged plan,
     // whatever the generation and epoch); the watch, started on the first watch() so that a
@@ -86,6 +86,7 @@ final class EtcdPlanStore implements PlanStore {
         this.timeout = timeout;
         this.clock = clock;
         this.resyncPeriod = resyncPeriod;
+        this.chunks = new EtcdPlanChunks(client, planKey.toString(StandardCharsets.UTF_8) + "-chunks/", timeout);
     }
 
     /**
@@ -94,17 +95,23 @@ final class EtcdPlanStore implements PlanStore {
      */
     @Override
     public Optional<Plan> current() throws StoreException {
-        var generation = await(() -> client.getKVClient().get(generationKey), timeout, "read " + generationKey);
-        if (generation.getKvs().isEmpty()) return Optional.empty();
-        long revision = generation.getKvs().getFirst().getModRevision();
-        synchronized (this) {
-            if (cached != null && cachedRevision == revision) return Optional.of(cached);
+        for (int attempt = 1; ; attempt++) {
+            var generation = await(() -> client.getKVClient().get(generationKey), timeout, "read " + generationKey);
+            if (generation.getKvs().isEmpty()) return Optional.empty();
+            long revision = generation.getKvs().getFirst().getModRevision();
+            synchronized (this) {
+                if (cached != null && cachedRevision == revision) return Optional.of(cached);
+            }
+            var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
+            if (got.getKvs().isEmpty()) return Optional.empty();
+            Plan plan = decode(got.getKvs().getFirst());
+            if (plan != null) {
+                remember(plan, got.getKvs().getFirst().getModRevision());
+                return Optional.of(plan);
+            }
+            if (attempt == READ_ATTEMPTS)
+                throw new StoreException("etcd " + planKey + ": the plan changed " + attempt + " times while being read");
         }
-        var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
-        if (got.getKvs().isEmpty()) return Optional.empty();
-        Plan plan = decode(got.getKvs().getFirst());
-        remember(plan, got.getKvs().getFirst().getModRevision());
-        return Optional.of(plan);
     }
 
     private synchronized void remember(Plan plan, long revision) {
@@ -112,8 +119,12 @@ final class EtcdPlanStore implements PlanStore {
         cachedRevision = revision;
     }
 
+    /** The plan in a plan key's value, or null when it names chunks that a newer publish has deleted meanwhile. */
     private Plan decode(KeyValue kv) throws StoreException {
-        return PlanJson.fromBytes(kv.getValue().getBytes(), "etcd " + planKey + " (revision " + kv.getModRevision() + ")");
+        byte[] data = kv.getValue().getBytes();
+        EtcdPlanChunks.Head head = EtcdPlanChunks.Head.parse(data);
+        if (head != null && (data = chunks.read(head)) == null) return null;
+        return PlanJson.fromBytes(data, "etcd " + planKey + " (revision " + kv.getModRevision() + ")");
     }
 
     @Override
@@ -121,12 +132,10 @@ final class EtcdPlanStore implements PlanStore {
         // Into an empty store (first write, or the prefix was wiped) the plan starts a new epoch.
         Plan stored = expectedGeneration == 0 ? plan.withEpoch(PlanStore.newEpoch(clock.millis(), plan.epoch())) : plan;
         byte[] data = PlanJson.bytes(stored);
-        if (data.length > MAX_PLAN_BYTES)
-            throw new StoreException("plan " + stored.generation() + " is " + data.length + " bytes compressed ("
-                    + stored.tenants().entries().size() + " tenants), more than the " + MAX_PLAN_BYTES
-                    + " that fit in one etcd request (etcd's --max-request-bytes, 1.5 MiB by default); not written. "
-                    + "Use the dynamodb store (it chunks large plans) or fewer tenants (measured: 500 000 ids like tenant123456 fit, "
-                    + "random ids such as UUIDs compress far less)");
+        // Too large for the one transaction: the chunks go first, each in its own request, and the fenced
+        // transaction below writes only their head.
+        EtcdPlanChunks.Head head = data.length > EtcdPlanChunks.CHUNK_BYTES ? chunks.write(stored.generation(), data) : null;
+        ByteSequence value = ByteSequence.from(head == null ? data : head.bytes());
         List<Cmp> conditions = new ArrayList<>();
         if (expectedGeneration == 0) {
             conditions.add(new Cmp(generationKey, Cmp.Op.EQUAL, CmpTarget.version(0)));
@@ -142,7 +151,7 @@ final class EtcdPlanStore implements PlanStore {
         }
         TxnResponse r = await(() -> client.getKVClient().txn()
                 .If(conditions.toArray(Cmp[]::new))
-                .Then(Op.put(planKey, ByteSequence.from(data), PutOption.DEFAULT),
+                .Then(Op.put(planKey, value, PutOption.builder().withPrevKV().build()),
                         Op.put(generationKey, bytes(Long.toString(stored.generation())), PutOption.DEFAULT),
                         Op.put(epochKey, bytes(Long.toString(stored.epoch())), PutOption.DEFAULT))
                 .Else(Op.get(generationKey, GetOption.DEFAULT), Op.get(leaderKey, GetOption.DEFAULT),
@@ -152,16 +161,20 @@ final class EtcdPlanStore implements PlanStore {
             KeyValue generation = only(r, 0);
             KeyValue leader = only(r, 1);
             if (!fence.none() && (leader == null || leader.getCreateRevision() != fence.token()
-                    || !leader.getValue().toString(StandardCharsets.UTF_8).equals(fence.holder())))
+                    || !leader.getValue().toString(StandardCharsets.UTF_8).equals(fence.holder()))) {
+                if (head != null) chunks.delete(head);
                 throw new StoreException.Fenced("etcd " + leaderKey + ": " + fence.holder()
                         + " no longer holds the leader lease (" + (leader == null ? "no one holds it"
                         : "held by " + leader.getValue().toString(StandardCharsets.UTF_8) + " since revision "
                         + leader.getCreateRevision()) + "); plan " + stored.generation() + " not written");
+            }
             KeyValue epoch = only(r, 2);
             String was = generation == null ? "0" : generation.getValue().toString(StandardCharsets.UTF_8);
             String wasEpoch = epoch == null ? "0" : epoch.getValue().toString(StandardCharsets.UTF_8);
             if (was.equals(Long.toString(stored.generation())) && wasEpoch.equals(Long.toString(stored.epoch()))
                     && ownEarlierAttempt(stored)) return stored;
+            // Refused for sure: nothing points at these chunks.
+            if (head != null) chunks.delete(head);
             throw new StoreException.Conflict("etcd " + generationKey + ": " + (generation == null ? "the store holds no plan"
                     : "stored generation is " + was + (wasEpoch.equals(Long.toString(stored.epoch())) ? "" : " of epoch " + wasEpoch))
                     + ", expected " + expectedGeneration + (expectedGeneration == 0 ? "" : " of epoch " + stored.epoch())
@@ -169,7 +182,15 @@ final class EtcdPlanStore implements PlanStore {
         }
         remember(stored, r.getHeader().getRevision());
         feed.deliver(stored);
+        deleteReplacedChunks(r, head);
         return stored;
+    }
+
+    /** Deletes the chunks of the plan this publish replaced, if it was chunked: no head names them any more. */
+    private void deleteReplacedChunks(TxnResponse r, EtcdPlanChunks.Head written) {
+        if (r.getPutResponses().isEmpty() || !r.getPutResponses().getFirst().hasPrevKv()) return;
+        EtcdPlanChunks.Head replaced = EtcdPlanChunks.Head.parse(r.getPutResponses().getFirst().getPrevKv().getValue().getBytes());
+        if (replaced != null && (written == null || !replaced.prefix().equals(written.prefix()))) chunks.delete(replaced);
     }
 
     /**
@@ -178,7 +199,7 @@ final class EtcdPlanStore implements PlanStore {
      */
     private boolean ownEarlierAttempt(Plan plan) throws StoreException {
         var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
-        if (got.getKvs().isEmpty() || !decode(got.getKvs().getFirst()).equals(plan)) return false;
+        if (got.getKvs().isEmpty() || !plan.equals(decode(got.getKvs().getFirst()))) return false;
         remember(plan, got.getKvs().getFirst().getModRevision());
         feed.deliver(plan);
         return true;
@@ -199,10 +220,13 @@ final class EtcdPlanStore implements PlanStore {
         try {
             var got = await(() -> client.getKVClient().get(planKey), timeout, "read " + planKey);
             revision = got.getHeader().getRevision();
-            if (!got.getKvs().isEmpty()) feed.deliver(decode(got.getKvs().getFirst()));
+            Plan plan = got.getKvs().isEmpty() ? null : decode(got.getKvs().getFirst());
+            if (plan != null) feed.deliver(plan);
         } catch (StoreException e) {
             log.warn("{}; watching from now on, catching up by re-reading", e.getMessage());
         }
+        resync = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("etcd-plan-resync").unstarted(r));
+        resync.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
         WatchOption from = revision > 0 ? WatchOption.builder().withRevision(revision + 1).build() : WatchOption.DEFAULT;
         watcher = client.getWatchClient().watch(planKey, from, Watch.listener(this::onEvents,
                 e -> {
@@ -210,18 +234,25 @@ final class EtcdPlanStore implements PlanStore {
                     log.warn("etcd watch of {} failed: {}; re-reading every {} ms", planKey, e.getMessage(),
                             resyncPeriod.toMillis());
                 }));
-        resync = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("etcd-plan-resync").unstarted(r));
-        resync.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onEvents(WatchResponse response) {
         for (WatchEvent event : response.getEvents()) {
             if (event.getEventType() != WatchEvent.EventType.PUT) continue;
-            try {
-                feed.deliver(decode(event.getKeyValue()));
-            } catch (StoreException e) {
-                log.warn("{}", e.getMessage());
-            }
+            KeyValue kv = event.getKeyValue();
+            // A head sends us to read its chunks: not on the watch's own thread, which must not wait on etcd.
+            if (EtcdPlanChunks.Head.parse(kv.getValue().getBytes()) != null) resync.execute(() -> deliver(kv));
+            else deliver(kv);
+        }
+    }
+
+    private void deliver(KeyValue kv) {
+        try {
+            Plan plan = decode(kv);
+            // Null: its chunks went with a newer publish, whose own event follows.
+            if (plan != null) feed.deliver(plan);
+        } catch (StoreException e) {
+            log.warn("{}", e.getMessage());
         }
     }
 

@@ -68,6 +68,76 @@ class EtcdFleetStoreIT {
         }
     }
 
+    /** {@code tenants} random (hardly compressible) tenant ids over 4 shards: compressed, well over one etcd request. */
+    private static Plan withTenants(long generation, int tenants, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        java.util.Map<String, String> entries = new java.util.HashMap<>();
+        while (entries.size() < tenants)
+            entries.put(Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()), "shard" + random.nextInt(4));
+        Plan base = Plans.of(generation, 2);
+        return new Plan(generation, null, base.backends(), 0, new dev.hsdo.model.TenantTable(entries, List.of()));
+    }
+
+    @Test
+    void aPlanLargerThanOneEtcdRequestIsChunkedReadWholeByAWatcherAndItsOldChunksDeleted() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore writer = fleet(prefix); EtcdFleetStore reader = fleet(prefix);
+             Client raw = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
+            List<Plan> seen = new CopyOnWriteArrayList<>();
+            reader.plans().watch(seen::add);
+            Plan first = withTenants(1, 150_000, 1);
+            assertThat(dev.hsdo.store.PlanJson.bytes(first).length).isGreaterThan(2 * 1024 * 1024);
+            LeaderElection leader = writer.election("a", Duration.ofSeconds(5));
+            leader.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(leader::isLeader);
+            Plan p1 = writer.plans().publish(first, 0, leader.fence());
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+            assertThat(seen.getFirst()).isEqualTo(p1);
+            assertThat(seen.getFirst().tenants().entries()).hasSize(150_000);
+
+            Plan p2 = writer.plans().publish(withTenants(2, 150_000, 2).withEpoch(p1.epoch()), 1, leader.fence());
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertThat(seen.get(1)).isEqualTo(p2);
+            try (EtcdFleetStore fresh = fleet(prefix)) {
+                assertThat(fresh.plans().current()).contains(p2);
+            }
+            // Only the chunks of the plan in force remain (3 of about 1 MiB each).
+            ByteSequence chunkPrefix = ByteSequence.from("/hsdo-test/" + prefix + "/plan-chunks/", java.nio.charset.StandardCharsets.UTF_8);
+            var left = raw.getKVClient().get(chunkPrefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).withKeysOnly(true).build()).get();
+            assertThat(left.getKvs()).isNotEmpty().allSatisfy(kv -> assertThat(kv.getKey().toString())
+                    .contains("/plan-chunks/" + String.format("%019d", 2)));
+            leader.close();
+        }
+    }
+
+    @Test
+    void aDeposedLeaderCannotPublishAChunkedPlanAndLeavesNoChunksBehind() throws Exception {
+        String prefix = freshPrefix();
+        try (EtcdFleetStore store = fleet(prefix);
+             Client raw = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
+            LeaderElection a = store.election("a", Duration.ofSeconds(5));
+            a.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+            Fence deposed = a.fence();
+            Plan p1 = store.plans().publish(Plans.of(1, 1), 0, deposed);
+            a.close();
+            LeaderElection b = store.election("b", Duration.ofSeconds(5));
+            b.start(() -> {});
+            await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+
+            assertThatThrownBy(() -> store.plans().publish(withTenants(2, 150_000, 3).withEpoch(p1.epoch()), 1, deposed))
+                    .isInstanceOf(StoreException.Fenced.class)
+                    .hasMessageContaining("a no longer holds the leader lease (held by b");
+            try (EtcdFleetStore fresh = fleet(prefix)) {
+                assertThat(fresh.plans().current()).contains(p1);
+            }
+            ByteSequence chunkPrefix = ByteSequence.from("/hsdo-test/" + prefix + "/plan-chunks/", java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(raw.getKVClient().get(chunkPrefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                    .get().getCount()).isZero();
+            b.close();
+        }
+    }
+
     @Test
     void writerExpectingAnOlderGenerationCannotOverwriteANewerPlan() throws Exception {
         String prefix = freshPrefix();
