@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * The Galera active/backup rules against two HAProxies with the seed's hand-written peers configuration:
  * proves the Galera fixture, the writer harness and the cases themselves. {@link GaleraHsdoActiveBackupIT}
- * runs the same cases with two {@code hsdo run} instances instead.
+ * runs the same cases with two {@code hsdo run} instances instead. Left out of {@code ./scripts/test} (it tests
+ * HAProxy's own config, ~2 min; {@code bench/run galera} compares it with hsdo): run it with
+ * {@code ./mvnw verify -Dit.test=GaleraActiveBackupIT}.
  */
 class GaleraActiveBackupIT extends GaleraActiveBackupCases {
     @Override
