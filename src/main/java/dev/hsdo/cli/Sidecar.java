@@ -1,7 +1,12 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.config.ConfigException;
+import dev.hsdo.config.PeerConfig;
 import dev.hsdo.config.SidecarEnv;
+import dev.hsdo.config.SidecarPeers;
+import dev.hsdo.controller.Sources;
+import dev.hsdo.discovery.Source;
+import dev.hsdo.model.SourceSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +32,10 @@ public final class Sidecar implements AutoCloseable {
     private final FileChannel lockFile;
     private final Standalone standalone;
     private final SidecarEnv.Parsed parsed;
+    // The peers' SRV record (HSDO_ACTIVE_BACKUP=true), else null; set once in start.
+    private volatile Source peerRecord;
+    // Only the peer record's thread writes it: the last problem logged, so that it is logged once per change.
+    private String lastPeerProblem = "";
 
     private Sidecar(FileChannel lockFile, Standalone standalone, SidecarEnv.Parsed parsed) {
         this.lockFile = lockFile;
@@ -45,12 +55,40 @@ public final class Sidecar implements AutoCloseable {
             log.info("HAPROXY_SLOTS={} is accepted but no longer limits anything: every peer becomes a server", p.slots());
         if (!p.ignored().isEmpty()) log.warn("not used by hsdo sidecar, ignored: {}", String.join(", ", p.ignored()));
         FileChannel lock = lock(p.dataDir());
+        Standalone standalone = null;
         try {
-            return new Sidecar(lock, Standalone.start(p.config(), clock), p);
+            standalone = Standalone.start(p.config(), clock);
+            Sidecar sidecar = new Sidecar(lock, standalone, p);
+            if (p.peers() != null) sidecar.watchPeers(p.peers(), clock);
+            return sidecar;
         } catch (Exception | Error e) {
+            if (standalone != null) standalone.close();
             lock.close();
             throw e;
         }
+    }
+
+    /** Reads the peers' SRV record and hands every change to the agent (which rewrites peers and reloads). */
+    private void watchPeers(SidecarPeers peers, Clock clock) {
+        Source source = Sources.create(peers.srv(), clock);
+        peerRecord = source;
+        source.start(snapshot -> applyPeers(peers, snapshot));
+    }
+
+    private void applyPeers(SidecarPeers from, SourceSnapshot snapshot) {
+        // Nothing read yet, or an answer without any HAProxy (this one should be listed at least): keep the
+        // peers as they are rather than cut this HAProxy off from the fleet; its table stays either way.
+        if (snapshot.state() == SourceSnapshot.State.NEVER_READ) return;
+        List<String> problems = new ArrayList<>(snapshot.rejected());
+        List<PeerConfig> peers = from.peers(snapshot.endpoints(), problems);
+        PeerConfig local = parsed.config().peers().local();
+        if (peers.isEmpty()) problems.add("no HAProxy listed: the peers are kept as they were");
+        else if (peers.stream().noneMatch(p -> p.name().equals(local.name())))
+            problems.add("this HAProxy (" + local.address() + ") is not listed: the other sidecars do not take it as a peer");
+        String problem = String.join("; ", problems);
+        if (!problem.isEmpty() && !problem.equals(lastPeerProblem)) log.warn("peers from SRV {}: {}", from.srv().srv(), problem);
+        lastPeerProblem = problem;
+        if (!peers.isEmpty()) standalone.agent().peers(peers);
     }
 
     private static FileChannel lock(Path dataDir) {
@@ -93,6 +131,8 @@ public final class Sidecar implements AutoCloseable {
     /** Stops hsdo (and its HAProxy only with {@code HSDO_HAPROXY_STOP_WITH_HSDO=true}), then frees the data directory. */
     @Override
     public void close() {
+        Source source = peerRecord;
+        if (source != null) source.close();
         standalone.close();
         closeQuietly(lockFile);
     }
