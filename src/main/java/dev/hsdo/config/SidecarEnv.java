@@ -31,6 +31,8 @@ public final class SidecarEnv {
     public static final Map<String, String> DEFAULTS = defaults();
     private static final String ORIGIN = "sidecar";
     private static final Set<String> ALSO_KNOWN = Set.of("HSDO_DATA_DIR", "DISCOVERY_DNS_SERVERS");
+    /** The sidecar's own HSDO_ variables, which are not {@code hsdo.yaml} overrides. */
+    private static final Set<String> PEER_VARIABLES = Set.of("HSDO_ACTIVE_BACKUP", "HSDO_PEERS_BIND", "HSDO_PEERS_SRV");
     // Go's time.ParseDuration syntax, which the original tool read: "100ms", "1m30s", "1.5s".
     private static final Pattern GO_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
     private static final Pattern CHECK_WORD = Pattern.compile("\\S+");
@@ -46,10 +48,17 @@ public final class SidecarEnv {
      * @param dataDir where runtime files and the plan live (absolute)
      * @param slots   the value of {@code HAPROXY_SLOTS} if it was set (it no longer limits anything), else null
      * @param ignored variables of the original tool that hsdo does not use, set in this environment
+     * @param peers   where the other HAProxies of the peers section come from ({@code HSDO_ACTIVE_BACKUP=true}),
+     *                else null
      */
-    public record Parsed(HsdoConfig config, Path dataDir, Integer slots, List<String> ignored) {
+    public record Parsed(HsdoConfig config, Path dataDir, Integer slots, List<String> ignored, SidecarPeers peers) {
         public Parsed {
             ignored = List.copyOf(ignored);
+        }
+
+        /** What the environment says, without active/backup. */
+        public Parsed(HsdoConfig config, Path dataDir, Integer slots, List<String> ignored) {
+            this(config, dataDir, slots, ignored, null);
         }
     }
 
@@ -75,6 +84,9 @@ public final class SidecarEnv {
         d.put("DISCOVERY_DNS_NAME", null);
         d.put("DISCOVERY_DNS_SERVERS", "");
         d.put("HSDO_DATA_DIR", "./hsdo-data");
+        d.put("HSDO_ACTIVE_BACKUP", "false");
+        d.put("HSDO_PEERS_BIND", "");
+        d.put("HSDO_PEERS_SRV", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -95,6 +107,9 @@ public final class SidecarEnv {
         m.put("sources[0].srv", "DISCOVERY_DNS_NAME");
         m.put("sources[0].servers", "DISCOVERY_DNS_SERVERS");
         m.put("sources[0].refresh", "DISCOVERY_DNS_REFRESH");
+        m.put("backends[0].active-backup", "HSDO_ACTIVE_BACKUP");
+        m.put("peers.local-name", "HSDO_PEERS_BIND");
+        m.put("peers.bind", "HSDO_PEERS_BIND");
         return m;
     }
 
@@ -151,15 +166,80 @@ public final class SidecarEnv {
         for (String s : v.get("DISCOVERY_DNS_SERVERS").split(",")) if (!s.isBlank()) servers.add(s.strip());
         source.put("refresh", duration(v, "DISCOVERY_DNS_REFRESH", errors));
         root.putObject("store").put("type", "file").put("path", "state/plan.json");
+        PeerConfig local = activeBackup(v, root, backend, errors);
 
         HsdoConfig config = null;
+        Map<String, String> overrides = new LinkedHashMap<>(env);
+        overrides.keySet().removeAll(PEER_VARIABLES);
         try {
-            config = ConfigLoader.parse(root.toString(), dataDir == null ? Path.of(".").toAbsolutePath() : dataDir, env, ORIGIN);
+            config = ConfigLoader.parse(root.toString(), dataDir == null ? Path.of(".").toAbsolutePath() : dataDir, overrides, ORIGIN);
         } catch (ConfigException e) {
             for (String line : e.errors()) errors.add(blame(line));
         }
+        SidecarPeers peers = local == null || config == null ? null : peersFrom(config, v.get("HSDO_PEERS_SRV"), local, errors);
         if (!errors.isEmpty()) throw new ConfigException(errors);
-        return new Parsed(config, dataDir, env.containsKey("HAPROXY_SLOTS") ? slots : null, ignored(env));
+        return new Parsed(config, dataDir, env.containsKey("HAPROXY_SLOTS") ? slots : null, ignored(env), peers);
+    }
+
+    /**
+     * {@code HSDO_ACTIVE_BACKUP=true}: the backend becomes active/backup and the tree gets a peers section for
+     * {@code HSDO_PEERS_BIND}. Returns this HAProxy as a peer, or null when active/backup is off or invalid.
+     */
+    private static PeerConfig activeBackup(Map<String, String> v, ObjectNode root, ObjectNode backend, List<String> errors) {
+        Boolean on = bool(v.get("HSDO_ACTIVE_BACKUP"));
+        if (on == null) {
+            errors.add("HSDO_ACTIVE_BACKUP: invalid value " + Tokens.show(v.get("HSDO_ACTIVE_BACKUP")) + " (expected true or false)");
+            return null;
+        }
+        if (!on) {
+            for (String name : List.of("HSDO_PEERS_BIND", "HSDO_PEERS_SRV"))
+                if (!v.get(name).isEmpty()) errors.add(name + ": is set to " + Tokens.show(v.get(name))
+                        + " but HSDO_ACTIVE_BACKUP is not true (peers are only used by an active/backup backend)");
+            return null;
+        }
+        PeerConfig local = localPeer(v.get("HSDO_PEERS_BIND"), errors);
+        if (local == null) return null;
+        backend.put("active-backup", true);
+        root.putObject("peers").put("local-name", local.name()).put("bind", local.address());
+        return local;
+    }
+
+    /** {@code HSDO_PEERS_BIND}: an IP literal other than the wildcard, since it names this HAProxy to the others. */
+    private static PeerConfig localPeer(String value, List<String> errors) {
+        String rule = " (ip:port of this HAProxy's peer listener, the address its SRV target resolves to, e.g. 10.0.0.1:10000)";
+        if (value.isEmpty()) {
+            errors.add("HSDO_PEERS_BIND: is required with HSDO_ACTIVE_BACKUP=true" + rule);
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        if (PeerConfig.addressProblem(value) != null || !Tokens.isIpLiteral(host)) {
+            errors.add("HSDO_PEERS_BIND: invalid value " + Tokens.show(value) + rule);
+            return null;
+        }
+        PeerConfig local = SidecarPeers.peer(host, Integer.parseInt(value.substring(colon + 1)));
+        String ip = local.address().substring(0, local.address().lastIndexOf(':'));
+        if (ip.equals("0.0.0.0") || ip.equals("[0:0:0:0:0:0:0:0]")) {
+            errors.add("HSDO_PEERS_BIND: " + Tokens.show(value) + " is a wildcard address: the other sidecars name this"
+                    + " HAProxy by the address its SRV target resolves to, so give that address" + rule);
+            return null;
+        }
+        return local;
+    }
+
+    /** The peers' record: {@code HSDO_PEERS_SRV} with its own ports, else the neighbours record at this peer port. */
+    private static SidecarPeers peersFrom(HsdoConfig config, String srv, PeerConfig local, List<String> errors) {
+        DnsSourceConfig dns = (DnsSourceConfig) config.sources().get(0);
+        int port = Integer.parseInt(local.address().substring(local.address().lastIndexOf(':') + 1));
+        try {
+            DnsSourceConfig record = new DnsSourceConfig("sidecar-peers", srv.isEmpty() ? dns.srv() : srv, dns.servers(),
+                    dns.refresh(), dns.timeout(), DnsSourceConfig.PriorityPolicy.ALL, dns.weightPolicy());
+            return new SidecarPeers(record, srv.isEmpty() ? port : null);
+        } catch (IllegalArgumentException e) {
+            errors.add("HSDO_PEERS_SRV: invalid value " + Tokens.show(srv) + " (an SRV name, _service._proto.name.)");
+            return null;
+        }
     }
 
     /** {@code sidecar: backends[0].balance: msg} → {@code HAPROXY_BALANCE: msg}, key paths in the message too. */
