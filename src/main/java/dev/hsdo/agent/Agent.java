@@ -384,6 +384,34 @@ public final class Agent implements AutoCloseable {
             log.info("configuration beyond servers changed: reloading HAProxy");
             target.reload();
             runningSkeleton = skeleton;
+            reseedActiveBackup(activeBackup);
+        }
+    }
+
+    /**
+     * Sets the stick entry of every active/backup backend again where the new worker of a reload has none,
+     * from what the old worker's table said ({@code before}). HAProxy does not reliably hand the table to the
+     * new worker through the local peer (seen on 2.6.12 and 3.0.11), and when a peer joins or leaves every
+     * HAProxy of the fleet reloads at once, so no peer may have the entry left to teach: without this the next
+     * connection would pick the first server, a failback. An entry set with only {@code server_id} routes to
+     * that server (HAProxy fills in its name on use); the ids are the same on every instance.
+     */
+    private void reseedActiveBackup(List<ActiveServer> before) {
+        for (ActiveServer a : before) {
+            if (a.activeId() == null) continue;
+            try {
+                boolean empty = api.showTable(a.backend()).stream()
+                        .noneMatch(e -> e.serverId() != null || e.serverKey() != null);
+                if (!empty) continue;
+                List<Reply> r = api.execute(List.of("set table " + a.backend() + " key 1 data.server_id " + a.activeId()));
+                if (r.isEmpty() || !r.getFirst().ok())
+                    log.warn("backend {}: cannot set its active server {} again after the reload: {}", a.backend(),
+                            a.active(), r.isEmpty() ? "no answer" : r.getFirst().error());
+                else log.info("backend {}: active server {} set again in the reloaded HAProxy's table", a.backend(), a.active());
+            } catch (RuntimeApiException e) {
+                log.warn("backend {}: cannot set its active server {} again after the reload: {}", a.backend(), a.active(),
+                        e.getMessage());
+            }
         }
     }
 
