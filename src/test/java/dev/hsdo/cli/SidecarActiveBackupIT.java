@@ -155,13 +155,19 @@ class SidecarActiveBackupIT {
     private static Sidecar join() throws Exception {
         bind.addSrv(PEERS, 10, 50, peerPort.get("hp-c"), "hp-c");
         Sidecar c = sidecar("hp-c");
-        for (Sidecar s : List.of(a, b))
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                assertThat(Files.readString(s.standalone().haproxy().paths().configFile()))
-                        .contains("peer " + name("hp-c") + " 127.0.0.1:" + peerPort.get("hp-c"));
-                // The running worker has the new peer: the section was reloaded, not only written.
-                assertThat(cli(s, "show peers")).contains("id=" + name("hp-c"));
-            });
+        try {
+            for (Sidecar s : List.of(a, b))
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    assertThat(Files.readString(s.standalone().haproxy().paths().configFile()))
+                            .contains("peer " + name("hp-c") + " 127.0.0.1:" + peerPort.get("hp-c"));
+                    // The running worker has the new peer: the section was reloaded, not only written.
+                    assertThat(cli(s, "show peers")).contains("id=" + name("hp-c"));
+                });
+        } catch (RuntimeException | Error e) {
+            // Stopped here (its HAProxy with it) when the join is not seen: the test will not get to leave().
+            c.close();
+            throw e;
+        }
         return c;
     }
 
