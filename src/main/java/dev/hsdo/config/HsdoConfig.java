@@ -38,20 +38,6 @@ public record HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends
         this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null, null);
     }
 
-    /** A configuration with a peers section and without tenant routing. */
-    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
-                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                      AdminConfig admin, StoreConfig store, FleetConfig fleet, PeersConfig peers) {
-        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, peers, null);
-    }
-
-    /** A configuration with tenant routing and without a peers section. */
-    public HsdoConfig(HaproxySettings haproxy, List<FrontendConfig> frontends, List<BackendConfig> backends,
-                      List<SourceConfig> sources, Duration reconcileInterval, Duration drainPeriod, GuardConfig guard,
-                      AdminConfig admin, StoreConfig store, FleetConfig fleet, TenantsConfig tenants) {
-        this(haproxy, frontends, backends, sources, reconcileInterval, drainPeriod, guard, admin, store, fleet, null, tenants);
-    }
-
     /** Whether some backend is active/backup (and so the rendered config has a peers section). */
     public boolean hasActiveBackup() {
         for (BackendConfig b : backends) if (b.activeBackup()) return true;

@@ -35,7 +35,7 @@ class ActiveBackupRenderTest {
         BackendConfig ab = new BackendConfig(db.name(), db.mode(), db.balance(), db.hashType(), db.sources(), check,
                 db.serverDefaults(), db.retries(), null, null, null, null, null, null, null, true);
         return new HsdoConfig(c.haproxy(), c.frontends(), List.of(c.backend("app"), ab), c.sources(),
-                c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store(), c.fleet(), peers);
+                c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store(), c.fleet(), peers, c.tenants());
     }
 
     private static HealthCheck check(CheckType type, String user, List<TcpCheckStep> steps, String command) {

@@ -229,9 +229,8 @@ public final class ConsulSource implements Source {
             while (true) {
                 try {
                     pending.get(check.toNanos(), TimeUnit.NANOSECONDS);
-                    return client.answer(service, pending);
                 } catch (ExecutionException e) {
-                    return client.answer(service, pending);
+                    // answer() below reports the failure.
                 } catch (TimeoutException e) {
                     ConsulClient.Answer now;
                     try {
@@ -241,7 +240,9 @@ public final class ConsulSource implements Source {
                         continue;
                     }
                     if (now.index() != index) return now;
+                    continue;
                 }
+                return client.answer(service, pending);
             }
         } finally {
             pending.cancel(true);
