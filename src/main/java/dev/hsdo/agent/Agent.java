@@ -5,6 +5,8 @@ import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.config.PeerConfig;
 import dev.hsdo.haproxy.ConfigRenderer;
 import dev.hsdo.haproxy.Reply;
+import dev.hsdo.haproxy.PeersSection;
+import dev.hsdo.haproxy.StickEntry;
 import dev.hsdo.haproxy.RuntimeApi;
 import dev.hsdo.haproxy.RuntimeApiException;
 import dev.hsdo.haproxy.RuntimePaths;
@@ -38,6 +40,10 @@ public final class Agent implements AutoCloseable {
     private static final int MAX_PASSES = 3;
     /** A quiet round reads {@code show stat} too once in this many rounds (maxconn or backup changed by hand). */
     private static final int FULL_READ_EVERY = 5;
+    // How long a reload waits for the running worker to finish learning its stick tables: HAProxy gives up on a
+    // peer that does not teach after 5 s, so 8 s covers a fresh start.
+    private static final int RESYNC_POLLS = 80;
+    private static final long RESYNC_POLL_MS = 100;
 
     private final HsdoConfig config;
     private final RuntimeApi api;
@@ -382,34 +388,69 @@ public final class Agent implements AutoCloseable {
         }
         if (!skeleton.equals(runningSkeleton)) {
             log.info("configuration beyond servers changed: reloading HAProxy");
+            if (config.hasActiveBackup()) awaitPeersResynced(" before the reload");
             target.reload();
             runningSkeleton = skeleton;
-            reseedActiveBackup(activeBackup);
+            if (config.hasActiveBackup()) afterReload(activeBackup);
         }
     }
 
     /**
-     * Sets the stick entry of every active/backup backend again where the new worker of a reload has none,
-     * from what the old worker's table said ({@code before}). HAProxy does not reliably hand the table to the
-     * new worker through the local peer (seen on 2.6.12 and 3.0.11), and when a peer joins or leaves every
-     * HAProxy of the fleet reloads at once, so no peer may have the entry left to teach: without this the next
-     * connection would pick the first server, a failback. An entry set with only {@code server_id} routes to
-     * that server (HAProxy fills in its name on use); the ids are the same on every instance.
+     * Waits, bounded, until the running worker has finished learning its stick tables, and says whether it has.
+     * HAProxy (2.6 and 3.0) hands the tables to the new worker of a reload only from an old worker that has: a
+     * worker reloaded while it still waits for a peer to teach it (up to 5 s after a start) takes the table with
+     * it, and when every HAProxy of the fleet reloads at once for a peer change none has the entry left.
      */
-    private void reseedActiveBackup(List<ActiveServer> before) {
-        for (ActiveServer a : before) {
-            if (a.activeId() == null) continue;
+    private boolean awaitPeersResynced(String why) {
+        for (int i = 0; i < RESYNC_POLLS; i++) {
             try {
-                boolean empty = api.showTable(a.backend()).stream()
-                        .noneMatch(e -> e.serverId() != null || e.serverKey() != null);
-                if (!empty) continue;
-                List<Reply> r = api.execute(List.of("set table " + a.backend() + " key 1 data.server_id " + a.activeId()));
-                if (r.isEmpty() || !r.getFirst().ok())
-                    log.warn("backend {}: cannot set its active server {} again after the reload: {}", a.backend(),
-                            a.active(), r.isEmpty() ? "no answer" : r.getFirst().error());
-                else log.info("backend {}: active server {} set again in the reloaded HAProxy's table", a.backend(), a.active());
+                if (api.showPeers().stream().filter(p -> p.name().equals(ConfigRenderer.PEERS_SECTION))
+                        .allMatch(PeersSection::resynced)) {
+                    if (i > 0) log.info("stick tables resynced after {} ms{}", i * RESYNC_POLL_MS, why);
+                    return true;
+                }
             } catch (RuntimeApiException e) {
-                log.warn("backend {}: cannot set its active server {} again after the reload: {}", a.backend(), a.active(),
+                log.warn("cannot read show peers{}: {}", why, e.getMessage());
+                return false;
+            }
+            if (i == 0) log.info("HAProxy is still learning its stick tables from its peers{}: waiting for it", why);
+            try {
+                Thread.sleep(RESYNC_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        log.warn("HAProxy's stick tables not resynced after {} ms{}", RESYNC_POLLS * RESYNC_POLL_MS, why);
+        return false;
+    }
+
+    /**
+     * After a reload, once the new worker has learned its tables: sets the stick entry of every active/backup
+     * backend again where the new worker has none, from what the old worker's table said ({@code before}), and
+     * otherwise sends the entry it has once more. A peer learns another's entries only from a full resync when it
+     * starts (or from its own old worker) and from updates made after it connected; a HAProxy that joins while its
+     * peers reload asks peers that are themselves still learning, gets a partial lesson and stops asking (seen on
+     * 2.6.12: the newcomer's table stayed empty while both peers had the entry). Setting the entry again, to the
+     * same server, is such an update: every connected peer receives it. An entry set with only {@code server_id}
+     * routes to that server (HAProxy fills in its name on use); the ids are the same on every instance.
+     */
+    private void afterReload(List<ActiveServer> before) {
+        awaitPeersResynced(" after the reload");
+        for (ActiveServer a : before) {
+            try {
+                Integer now = api.showTable(a.backend()).stream().map(StickEntry::serverId).filter(Objects::nonNull)
+                        .findFirst().orElse(null);
+                Integer id = now != null ? now : a.activeId();
+                if (id == null) continue;
+                List<Reply> r = api.execute(List.of("set table " + a.backend() + " key 1 data.server_id " + id));
+                if (r.isEmpty() || !r.getFirst().ok())
+                    log.warn("backend {}: cannot send its active server (id {}) to the peers after the reload: {}",
+                            a.backend(), id, r.isEmpty() ? "no answer" : r.getFirst().error());
+                else if (now == null)
+                    log.info("backend {}: active server {} set again in the reloaded HAProxy's table", a.backend(), a.active());
+            } catch (RuntimeApiException e) {
+                log.warn("backend {}: cannot send its active server to the peers after the reload: {}", a.backend(),
                         e.getMessage());
             }
         }

@@ -62,6 +62,11 @@ public interface RuntimeApi extends AutoCloseable {
         return parsed("show table " + table, TableParser::parse);
     }
 
+    /** {@code show peers}: every peers section with this worker's sync state. */
+    default List<PeersSection> showPeers() throws RuntimeApiException {
+        return parsed("show peers", PeersParser::parse);
+    }
+
     /** {@code show stat}, parsed. */
     default List<StatRow> showStat() throws RuntimeApiException {
         return parsed("show stat", StatCsvParser::parse);

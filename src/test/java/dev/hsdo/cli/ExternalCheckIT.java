@@ -203,8 +203,6 @@ class ExternalCheckIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("issue 9 open: in a clean-clone run on HAProxy 2.6.12 two connections of the client loop got no"
-            + " answer across the two reloads (it passed in earlier runs); the reloads' stick-table hand-over is the open gap")
     void addingAndRemovingAServerOfTheExternalCheckBackendReloadsHitlesslyWithTheSameServerIds() throws Exception {
         assertThat(ActiveBackupIT.route(dbFrontend)).isEqualTo("n1");
         await().atMost(Duration.ofSeconds(5)).until(() -> table(peer).size() == 1);

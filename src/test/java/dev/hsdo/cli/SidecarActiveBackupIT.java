@@ -10,7 +10,6 @@ import dev.hsdo.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,9 +199,6 @@ class SidecarActiveBackupIT {
     }
 
     @Test
-    @Disabled("fails on this main like ActiveBackupIT#aPeerJoiningAndLeavingRewritesThePeersSectionReloadsHitlesslyAndTheTableSurvives:"
-            + " after a reload the new worker gets no table from the old one (it waits the 5 s local resync out), and"
-            + " a and b reload together, so none of them has the entry left to teach")
     void theActiveServerSurvivesAThirdHaproxyJoiningAndLeaving() throws Exception {
         String active = route(a);
         await().atMost(Duration.ofSeconds(5)).until(() -> stuck(b) != null);
