@@ -1,6 +1,7 @@
 package dev.hsdo.cli;
 
 import dev.hsdo.config.HsdoConfig;
+import dev.hsdo.haproxy.AwaitStickLua;
 import dev.hsdo.haproxy.ConfigRenderer;
 import dev.hsdo.haproxy.HaproxyConfigFile;
 import dev.hsdo.haproxy.HaproxyProcess;
@@ -36,8 +37,16 @@ final class RenderCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile("hsdo-render", ".cfg");
         // The check loads the tenant map: an empty stand-in, so that it passes before hsdo ever wrote the real one.
         Path map = c.tenants() == null ? null : Files.createTempFile("hsdo-render", ".map");
+        // Likewise the active/backup Lua action, which hsdo writes beside the config it runs.
+        Path lua = AwaitStickLua.beside(paths.configFile());
+        Path luaStandIn = text.contains(lua.toString()) ? Files.createTempFile("hsdo-render", ".lua") : null;
         try {
-            Files.writeString(tmp, map == null ? text : text.replace(c.tenants().mapFile().toString(), map.toString()));
+            String checked = map == null ? text : text.replace(c.tenants().mapFile().toString(), map.toString());
+            if (luaStandIn != null) {
+                Files.writeString(luaStandIn, AwaitStickLua.text());
+                checked = checked.replace(lua.toString(), luaStandIn.toString());
+            }
+            Files.writeString(tmp, checked);
             HaproxyConfigFile.CheckResult r = HaproxyProcess.check(c.haproxy().binary(), tmp);
             if (!r.ok()) {
                 spec.commandLine().getErr().println("hsdo: haproxy -c rejects the rendered config:\n" + r.output());
@@ -47,6 +56,7 @@ final class RenderCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(tmp);
             if (map != null) Files.deleteIfExists(map);
+            if (luaStandIn != null) Files.deleteIfExists(luaStandIn);
         }
     }
 }

@@ -64,6 +64,7 @@ public final class HaproxyConfigFile {
 
     /** Replaces the file atomically without checking it. Prefer {@link #writeChecked}. */
     public void write(String text) throws IOException {
+        AwaitStickLua.writeFor(file, text);
         AtomicFiles.write(file, text);
     }
 
@@ -74,6 +75,7 @@ public final class HaproxyConfigFile {
      * @throws HaproxyException when HAProxy rejects the config; the message carries HAProxy's output
      */
     public void writeChecked(String text) throws IOException, HaproxyException {
+        AwaitStickLua.writeFor(file, text);
         Path tmp = AtomicFiles.writeAside(file, text);
         try {
             CheckResult result = check(binary, tmp);

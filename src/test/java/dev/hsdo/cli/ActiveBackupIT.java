@@ -49,6 +49,11 @@ class ActiveBackupIT {
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final Map<String, Integer> peerPorts = new LinkedHashMap<>();
 
+    /** The backend's mode: tcp here, http in {@link HttpActiveBackupIT}. */
+    protected String mode() {
+        return "tcp";
+    }
+
     /** One hsdo with its HAProxy. */
     private record Instance(String name, Path yaml, int frontend, Standalone hsdo) {}
 
@@ -93,14 +98,14 @@ class ActiveBackupIT {
                     frontends: [{name: fe, bind: "127.0.0.1:%d", default-backend: db}]
                     backends:
                       - name: db
-                        mode: tcp
+                        mode: %s
                         active-backup: true
                         sources: [servers]
                         health-check: {inter: 300ms, fastinter: 200ms, downinter: 300ms, rise: 2, fall: 2}
                     sources: [{name: servers, type: file, path: ../servers.yaml}]
                     reconcile-interval: 300ms
                     admin: {bind: ""}
-                    """.formatted(name, peerPorts.get(name), statics.toString().stripTrailing(), Ports.free()));
+                    """.formatted(name, peerPorts.get(name), statics.toString().stripTrailing(), Ports.free(), mode()));
         }
         var config = ConfigLoader.load(yaml, Map.of());
         Standalone s = Standalone.start(config, Clock.systemUTC());
@@ -240,6 +245,51 @@ class ActiveBackupIT {
         awaitAllUp(a);
         assertThat(stuck(a)).isEqualTo(backup);
         for (int k = 0; k < 10; k++) assertThat(route(a)).isEqualTo(backup);
+        assertThat(stuck(b())).isEqualTo(backup);
+    }
+
+    @Test
+    void aHaproxyRestartedUnderTrafficSendsNoConnectionToItsOwnFirstPick() throws Exception {
+        String backup = failOverAndBringTheFirstBack();
+        Instance a = a();
+        int before = a.hsdo().haproxy().generation();
+        List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Four clients, paced, from before the kill until after the restarted HAProxy converged: a new worker
+        // with an empty table would send some of them to n1, its own first pick, and push n1 to the fleet.
+        List<Thread> clients = new ArrayList<>();
+        int killedAt = -1;
+        for (int c = 0; c < 4; c++)
+            clients.add(Thread.ofPlatform().start(() -> {
+                for (int k = 0; k < 20_000 && running.get(); k++) {
+                    answers.add(route(a));
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                }
+            }));
+        try {
+            await().atMost(Duration.ofSeconds(2)).until(() -> answers.size() > 20);
+            killedAt = answers.size();
+            ProcessHandle.of(a.hsdo().haproxy().pid()).orElseThrow().destroyForcibly();
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.hsdo().haproxy().generation() > before
+                    && a.hsdo().agent().status().converged());
+            int seen = answers.size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() > seen + 100);
+        } finally {
+            running.set(false);
+            for (Thread t : clients) t.join(10_000);
+        }
+        StringBuilder runs = new StringBuilder();
+        synchronized (answers) {
+            for (int i = 0; i < answers.size(); ) {
+                int j = i;
+                while (j < answers.size() && answers.get(j).equals(answers.get(i))) j++;
+                runs.append(answers.get(i)).append('x').append(j - i).append(' ');
+                i = j;
+            }
+        }
+        assertThat(answers).as("answered by the fleet's active server or not at all while HAProxy was down: %s (kill after %d)", runs, killedAt)
+                .contains(backup).doesNotContain("n1");
+        assertThat(stuck(a)).isEqualTo(backup);
         assertThat(stuck(b())).isEqualTo(backup);
     }
 

@@ -30,9 +30,14 @@ class ActiveBackupRenderTest {
 
     /** The golden config with "db" active/backup, checked with {@code check}, and {@code peers}. */
     private static HsdoConfig config(HealthCheck check, PeersConfig peers) {
+        return config(check, peers, null);
+    }
+
+    /** As above, with "db" in {@code mode} (null: as the golden config has it). */
+    private static HsdoConfig config(HealthCheck check, PeersConfig peers, dev.hsdo.config.Mode mode) {
         HsdoConfig c = goldenConfig();
         BackendConfig db = c.backend("db");
-        BackendConfig ab = new BackendConfig(db.name(), db.mode(), db.balance(), db.hashType(), db.sources(), check,
+        BackendConfig ab = new BackendConfig(db.name(), mode == null ? db.mode() : mode, db.balance(), db.hashType(), db.sources(), check,
                 db.serverDefaults(), db.retries(), null, null, null, null, null, null, null, true);
         return new HsdoConfig(c.haproxy(), c.frontends(), List.of(c.backend("app"), ab), c.sources(),
                 c.reconcileInterval(), c.drainPeriod(), c.guard(), c.admin(), c.store(), c.fleet(), peers, c.tenants());
@@ -49,15 +54,26 @@ class ActiveBackupRenderTest {
     }
 
     @Test
+    void anHttpActiveBackupBackendWaitsForTheEntryThroughTheLuaActionLoadedBesideTheConfig() {
+        String out = ConfigRenderer.render(config(HTTP_CHECK, PEERS, dev.hsdo.config.Mode.HTTP), typicalPlan(7, 8080), PATHS);
+        assertThat(out).contains("  localpeer hp-b\n  lua-load /run/hsdo/hsdo-await-stick.lua\n");
+        assertThat(backendDb(out)).contains("  http-request lua.hsdo_await_stick db\n  stick on int(1)\n")
+                .doesNotContain("tcp-request");
+        assertThat(ConfigRenderer.render(config(HTTP_CHECK, PEERS), typicalPlan(7, 8080), PATHS)).doesNotContain("lua");
+        assertThat(AwaitStickLua.text()).contains("core.register_action(\"hsdo_await_stick\", { \"http-req\" }")
+                .contains("core.msleep(10)");
+    }
+
+    @Test
     void anActiveBackupBackendSharesOneStickEntryThroughThePeersSectionWithTheLocalPeerFirstInGlobal() {
         String out = ConfigRenderer.render(config(HTTP_CHECK, PEERS), typicalPlan(7, 8080), PATHS);
         assertThat(out).contains("  hard-stop-after 30s\n  log stdout format raw local0\n  localpeer hp-b\n");
         // Sorted by name, the local one among them: every instance writes the same section.
         assertThat(out).contains("\npeers hsdo\n  peer hp-a 127.0.0.1:10001\n  peer hp-b 127.0.0.1:10002\n");
-        assertThat(backendDb(out)).contains("  stick-table type integer size 2 peers hsdo\n"
+        assertThat(backendDb(out)).contains("  stick-table type integer size 1k nopurge peers hsdo\n"
                         + "  tcp-request inspect-delay 1s\n  tcp-request content accept if { table_cnt gt 0 } || WAIT_END\n"
                         + "  stick on int(1)\n")
-                .doesNotContain("on-marked-up");
+                .contains("  no option redispatch\n").doesNotContain("on-marked-up").doesNotContain("option redispatch 1");
         assertThat(out.substring(0, out.indexOf("\nbackend db"))).doesNotContain("stick");
     }
 
