@@ -98,7 +98,7 @@ public final class Agent implements AutoCloseable {
         this.runningSkeleton = runningConfig == null ? null : ConfigRenderer.skeleton(runningConfig);
         this.checkedSkeleton = runningSkeleton;
         this.remotePeers = config.peers() == null ? List.of() : config.peers().staticPeers();
-        this.tenantSync = config.tenants() == null ? null : new TenantSync(config.tenants());
+        this.tenantSync = config.tenants() == null ? null : new TenantSync(config.tenants(), clock);
     }
 
     /**
@@ -425,8 +425,15 @@ public final class Agent implements AutoCloseable {
 
     private void tenantVerified(Plan published) {
         TenantStatus before = tenantStatus;
-        if (before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
-        tenantStatus = new TenantStatus(published.generation(), published.tenants().entries().size(), published.tenants().rejected());
+        int drift = tenantSync.lastDrift();
+        if (drift > 0) {
+            log.warn("tenant map {}: {} entries differed from plan {} (changed outside hsdo, first repaired with: {}); put back",
+                    config.tenants().mapFile(), drift, published.generation(), tenantSync.firstDrift());
+            metrics.tenantsDrift(drift);
+        }
+        if (drift == 0 && before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
+        tenantStatus = new TenantStatus(published.generation(), published.tenants().entries().size(), published.tenants().rejected(),
+                before.driftRepaired() + drift, drift > 0 ? clock.instant() : before.lastDriftAt());
         metrics.tenants(tenantStatus);
         if (tenantSync.lastChanges() > 0)
             log.info("tenant map of plan {}: {} entries, {} changed{}", published.generation(), tenantStatus.entries(),
