@@ -31,7 +31,7 @@ class AgentTenantOrderTest {
     Path dir;
 
     /** An HAProxy without servers holding one map, that records every command it is sent, in order. */
-    private static final class MapHaproxy implements RuntimeApi {
+    static final class MapHaproxy implements RuntimeApi {
         final String map;
         final TreeMap<String, String> entries = new TreeMap<>();
         final List<String> sent = new ArrayList<>();
