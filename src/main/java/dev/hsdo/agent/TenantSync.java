@@ -238,7 +238,7 @@ final class TenantSync {
             } else if (c > 0) {
                 commands.add("add map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
                 keys.add(y.getKey());
-            } else if (!config.backend(x.getValue()).equals(config.backend(y.getValue()))) {
+            } else if (!x.getValue().equals(y.getValue()) && !config.backend(x.getValue()).equals(config.backend(y.getValue()))) {
                 commands.add("set map " + map + " " + TenantRules.line(config, y.getKey(), y.getValue()));
                 keys.add(y.getKey());
             }

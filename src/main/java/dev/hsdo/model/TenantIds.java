@@ -47,20 +47,23 @@ public final class TenantIds {
      * others are rejected with the reason. A tenant listed twice keeps its last entry.
      */
     public static TenantTable check(Collection<Raw> raw, Set<String> shards) {
-        Map<String, String> ok = new TreeMap<>();
+        TreeMap<String, String> ok = new TreeMap<>();
         Map<String, TenantTable.Rejection> rejected = new TreeMap<>();
+        // One string per shard name, not one per entry (a source reads each value anew).
+        Map<String, String> canonical = new java.util.HashMap<>();
+        for (String s : shards) canonical.put(s, s);
         for (Raw r : raw) {
             String reason = reason(r.tenant(), r.shard(), shards);
             String key = r.tenant() == null ? "" : r.tenant();
             if (reason == null) {
-                ok.put(r.tenant(), r.shard());
+                ok.put(r.tenant(), canonical.get(r.shard()));
                 rejected.remove(key);
             } else {
                 rejected.put(key, new TenantTable.Rejection(r.tenant(), r.shard(), reason));
                 ok.remove(key);
             }
         }
-        return new TenantTable(new TreeMap<>(ok), new ArrayList<>(rejected.values()));
+        return new TenantTable(ok, new ArrayList<>(rejected.values()));
     }
 
     /** Why {@code tenant → shard} cannot go into the table, or null when it can. */

@@ -38,9 +38,10 @@ public final class TenantTable {
     public TenantTable(@JsonProperty("entries") Map<String, String> entries,
                        @JsonProperty("rejected") List<Rejection> rejected) {
         if (entries == null) entries = Map.of();
-        TreeMap<String, String> copy = new TreeMap<>();
         // Shard names repeat a million times: one string per shard, not per entry.
         Map<String, String> shards = new java.util.HashMap<>();
+        boolean sorted = entries instanceof SortedMap<String, String> s && s.comparator() == null;
+        TreeMap<String, String> unsorted = new TreeMap<>();
         entries.forEach((t, s) -> {
             Tokens.require(TenantIds.isTenant(t), "tenant", t, TenantIds.TENANT_RULE);
             String shard = s == null ? null : shards.get(s);
@@ -49,9 +50,10 @@ public final class TenantTable {
                 Tokens.require(Tokens.isName(s), "shard of tenant " + t, s, "a backend name");
                 shards.put(s, shard = s);
             }
-            copy.put(t, shard);
+            if (!sorted) unsorted.put(t, shard);
         });
-        this.entries = Collections.unmodifiableSortedMap(copy);
+        // Already in order (the checked table of a source): copied in linear time, its shard strings kept.
+        this.entries = Collections.unmodifiableSortedMap(sorted ? new TreeMap<>((SortedMap<String, String>) entries) : unsorted);
         List<Rejection> r = new ArrayList<>(rejected == null ? List.of() : rejected);
         r.sort(java.util.Comparator.comparing(Rejection::tenant).thenComparing(Rejection::shard));
         this.rejected = List.copyOf(r);

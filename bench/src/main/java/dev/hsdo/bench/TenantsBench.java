@@ -140,6 +140,8 @@ public final class TenantsBench {
                 System.out.printf("%d moves, write → every agent's HAProxy serves the new shard: p50 %.1f ms, p90 %.1f ms, "
                                 + "p99 %.1f ms, max %.1f ms%n", all.size(), all.medianMs(), all.percentileMs(0.9),
                         all.percentileMs(0.99), all.maxMs());
+                // Where the tail is: the first moves run on a JVM still compiling the path.
+                System.out.println("slowest moves (number: ms): " + all.slowest(5));
             } finally {
                 for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).close();
             }
