@@ -117,15 +117,22 @@ public final class TenantsBench {
                         + "fleet: {controller-id: c1}\n"), Clock.systemUTC());
                 nodes.add(controller);
                 List<Integer> frontends = List.of(ports.get(10), ports.get(11), ports.get(12));
+                List<AgentNode> agents = new ArrayList<>();
                 for (int a = 0; a < 3; a++) {
                     Path ad = Files.createDirectories(dir.resolve("agent" + a));
-                    nodes.add(AgentNode.start(config(ad, yaml(ad, ports, frontends.get(a), ports.get(13 + a)) + tail
+                    agents.add(AgentNode.start(config(ad, yaml(ad, ports, frontends.get(a), ports.get(13 + a)) + tail
                             + "fleet: {agent-id: a" + a + "}\n"), Clock.systemUTC()));
+                    nodes.add(agents.getLast());
                 }
                 Map<String, String> table = new LinkedHashMap<>();
                 for (int i = 0; i < 1000; i++) table.put("tenant" + i, "s" + (i % 4 + 1));
                 controller.tenantBook().write(table, true);
                 for (int fe : frontends) await(() -> "o2".equals(ask(fe, "tenant1")), "table on every agent");
+                // The import is written in several etcd transactions, so several plans: the moves start once every
+                // agent has applied the last one, not while agents still work on the import.
+                await(() -> agents.stream().allMatch(a -> a.agent().status().converged()
+                        && a.agent().status().appliedGeneration() == controller.controller().current().generation()
+                        && a.agent().tenantStatus().entries() == 1000), "import applied by every agent");
                 Samples all = new Samples();
                 for (int m = 0; m < moves; m++) {
                     String tenant = "tenant" + (m * 7 % 1000);
