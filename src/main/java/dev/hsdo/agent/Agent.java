@@ -78,6 +78,8 @@ public final class Agent implements AutoCloseable {
     private String writtenMapDigest;
     private volatile TenantStatus tenantStatus = TenantStatus.initial();
     private volatile WakeableLoop loop;
+    // reads the whole tenant map back every tenants.verify-interval, off the rounds (null without tenants)
+    private volatile WakeableLoop verifyLoop;
     private volatile Runnable onStatusChange = () -> {};
     // what HAProxy reported of each backend's servers at the end of the last round that reached it
     private volatile Map<String, HaproxyServers> haproxyServers = Map.of();
@@ -195,6 +197,34 @@ public final class Agent implements AutoCloseable {
     public void start() {
         loop = new WakeableLoop("hsdo-agent", config.reconcileInterval(), this::reconcileOnce);
         loop.wake();
+        // Ticks as often as rounds run; a read happens only when the verify interval has passed on the clock.
+        if (tenantSync != null) verifyLoop = new WakeableLoop("hsdo-tenant-verify", config.reconcileInterval(), this::verifyTenantMap);
+    }
+
+    /**
+     * Reads the whole tenant map back if the verify interval has passed since the last whole read, without holding
+     * the round (a million entries take about a second to read and compare, and a move must not wait for it); a
+     * map that differs from what was last verified starts a round, which repairs it and reports the drift.
+     */
+    void verifyTenantMap() {
+        TenantSync.Check check;
+        synchronized (roundLock) {
+            check = tenantSync.dueCheck();
+        }
+        if (check == null) return;
+        boolean differs;
+        try {
+            differs = tenantSync.differs(api, check);
+        } catch (RuntimeApiException e) {
+            // An HAProxy that does not answer is the rounds' to report; the read is tried again at the next tick.
+            log.debug("tenant map not read back: {}", e.getMessage());
+            return;
+        }
+        boolean drift;
+        synchronized (roundLock) {
+            drift = tenantSync.checked(check, differs);
+        }
+        if (drift) wake();
     }
 
     /** Runs one round now and returns the status it ended with. */
@@ -492,6 +522,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (verifyLoop != null) verifyLoop.close();
         if (loop != null) loop.close();
     }
 }

@@ -33,13 +33,14 @@ import java.util.regex.Pattern;
  * read below, which repairs whatever the change met). Otherwise (first round, a restart, a count that moved, a
  * large change) the whole map is read, diffed and read back.
  *
- * <p>A hand-made {@code set map} keeps the listing's version and count. So quiet rounds also read entries back
- * ({@code get map}) in slices, in table order and wrapping around, sized so that every entry is read at least once
- * per verify interval ({@code tenants.verify-interval}) whatever the table's size: a million entries and a 1 s
- * round read ~17 000 a round rather than the whole map (~1 s of parsing) at once, so neither a move nor the CPU
- * waits on a large read. A wrong value is drift: put back at once ({@code set map}, read back) and reported
- * ({@link #lastDrift()}); a missing entry (a hand-made {@code del map}, perhaps with an {@code add map} that
- * kept the count) sends the round to the whole read. Not thread-safe: the agent's round lock guards it.
+ * <p>A hand-made {@code set map} keeps the listing's version and count. So the whole map is also read back once
+ * every verify interval ({@code tenants.verify-interval}), off the agent's round: {@link #dueCheck} (under the
+ * round lock) says what was last verified, {@link #differs} reads and compares without the lock (a million
+ * entries: ~0.15 s of HAProxy's CPU, ~1 s of parsing here, during which moves go on), and {@link #checked} (under
+ * the lock again) keeps the answer only if no round changed the map meanwhile. A difference is drift: the next
+ * round reads the whole map, puts it right and reports it ({@link #lastDrift()}). Reading back entry by entry
+ * ({@code get map}) instead was measured at ~30 times HAProxy's CPU per entry. Not thread-safe except
+ * {@link #differs}: the agent's round lock guards it.
  */
 final class TenantSync {
     /** More changed entries than this are swapped in whole rather than sent one by one. */
@@ -58,13 +59,10 @@ final class TenantSync {
     private boolean lastSwapped;
     private final Clock clock;
     private final Duration verifyEvery;
-    /** At most this many entries are read back in one round, so that a round after a long pause stays short. */
-    static final int SLICE_MAX = 20_000;
-    // The read-back in slices: the last entry read back (null: start at the first), when the entries owed were last
-    // counted (null: from the next quiet round on), and how many entries are owed by then.
-    private String cursor;
-    private Instant sliceAt;
-    private double owed;
+    // when the whole map was last read back and found as verified (null: due), and whether that read found drift
+    // that the next sync must repair
+    private Instant checkedAt;
+    private boolean driftFound;
     // the entries found drifted by the last sync (0: none)
     private int lastDrift;
     private String firstDrift;
@@ -105,21 +103,9 @@ final class TenantSync {
         lastDrift = 0;
         // The table hsdo last verified, unchanged: differences found are drift.
         boolean unchanged = verifiedDigest != null && table.digest().equals(verifiedDigest);
-        if (unchanged) {
-            List<String> repairs = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            if (readBackSlice(api, table, repairs, keys)) {
-                if (repairs.isEmpty()) return null;
-                lastDrift = repairs.size();
-                firstDrift = repairs.getFirst();
-                List<Reply> replies = sendSmall(api, repairs, keys);
-                if (replies != null) return checkSmall(table, repairs, keys, replies);
-            }
-            // The listing moved, or an entry is missing: the whole map is read below.
-        }
         // A small change from the table HAProxy was last verified to hold: diffed in memory, sent and read back
         // entry by entry in one exchange, rather than reading a million lines twice.
-        if (verifiedTable != null && !unchanged) {
+        if (verifiedTable != null && !unchanged && !driftFound) {
             List<String> keys = new ArrayList<>();
             List<String> changes = changes(verifiedTable, table, keys);
             if (changes.size() <= SWAP_ABOVE) {
@@ -130,9 +116,11 @@ final class TenantSync {
         MapInfo info = MapInfo.parse(api.call("show map")).get(map);
         if (info == null)
             return "tenant map " + map + " is not loaded by HAProxy (no frontend of its config reads it)";
-        Map<String, String> desired = new HashMap<>(table.entries().size() * 2);
-        for (Map.Entry<String, String> e : table.entries().entrySet())
-            desired.put(e.getKey(), config.backend(e.getValue()));
+        if (unchanged && !driftFound && info.equals(verifiedInfo)) return null;
+        driftFound = false;
+        // The whole map is read here: the next verify read is due an interval from now.
+        checkedAt = clock.instant();
+        Map<String, String> desired = desired(table);
         List<String> changes = new ArrayList<>();
         boolean swap = diff(api.showMap(map), desired, changes);
         if (unchanged && (swap || !changes.isEmpty())) {
@@ -161,66 +149,44 @@ final class TenantSync {
         verifiedDigest = table.digest();
         verifiedTable = table;
         verifiedInfo = info;
-        // After a whole read, entries are owed from now on.
-        if (sliceAt == null) sliceAt = clock.instant();
         return null;
     }
 
-    /**
-     * Lists the maps and reads back the entries owed since the last quiet round (table order, from where the last
-     * slice ended); wrong values go to {@code repairs} as {@code set map} commands and their tenants to
-     * {@code keys}. False when the whole map must be read: the listing is not as last verified, or an entry is
-     * missing (then everything is forgotten).
-     */
-    private boolean readBackSlice(RuntimeApi api, TenantTable table, List<String> repairs, List<String> keys) throws RuntimeApiException {
-        Instant now = clock.instant();
-        int n = table.entries().size();
-        if (sliceAt != null && now.isAfter(sliceAt))
-            owed = Math.min(n, owed + n * (Duration.between(sliceAt, now).toNanos() / (double) verifyEvery.toNanos()));
-        sliceAt = now;
-        List<String> slice = nextSlice(table, (int) Math.min(SLICE_MAX, Math.ceil(owed)));
-        List<String> commands = new ArrayList<>(slice.size() + 1);
-        commands.add("show map");
-        for (String k : slice) commands.add("get map " + map + " " + k);
-        List<Reply> replies = api.execute(commands);
-        Reply listing = replies.getFirst();
-        if (!listing.ok()) throw new RuntimeApiException("show map: " + listing.error());
-        if (!verifiedInfo.equals(MapInfo.parse(listing.output()).get(map))) {
-            forget();
-            return false;
-        }
-        for (int i = 0; i < slice.size(); i++) {
-            String tenant = slice.get(i);
-            Matcher m = GOT.matcher(replies.get(i + 1).output());
-            if (!m.matches()) {
-                forget();
-                return false;
-            }
-            String shard = table.entries().get(tenant);
-            if (!m.group(1).equals(config.backend(shard))) {
-                repairs.add("set map " + map + " " + TenantRules.line(config, tenant, shard));
-                keys.add(tenant);
-            }
-        }
-        owed = Math.max(0, owed - slice.size());
-        if (!slice.isEmpty()) cursor = slice.getLast();
-        return true;
+    /** What a verify read compares HAProxy's map with: the table last verified, and its listing then. */
+    record Check(TenantTable table, String digest, MapInfo info) {}
+
+    /** Under the round lock: what to compare the whole map with, when a verify read is due; else null. */
+    Check dueCheck() {
+        if (verifiedTable == null || driftFound) return null;
+        if (checkedAt != null && clock.instant().isBefore(checkedAt.plus(verifyEvery))) return null;
+        return new Check(verifiedTable, verifiedDigest, verifiedInfo);
     }
 
-    /** Up to {@code count} tenants of {@code table} after the cursor, wrapping around to the first. */
-    private List<String> nextSlice(TenantTable table, int count) {
-        List<String> slice = new ArrayList<>(Math.min(count, table.entries().size()));
-        // The smallest key after the cursor: tailMap is inclusive.
-        var after = cursor == null ? table.entries() : table.entries().tailMap(cursor + '\0');
-        for (String k : after.keySet()) {
-            if (slice.size() == count) return slice;
-            slice.add(k);
-        }
-        for (String k : table.entries().keySet()) {
-            if (slice.size() == count || k.equals(slice.isEmpty() ? null : slice.getFirst())) break;
-            slice.add(k);
-        }
-        return slice;
+    /**
+     * Without the round lock: reads the whole map and tells whether it differs from {@code check}'s table (an entry
+     * wrong, missing or extra, or a key listed twice). Uses only what does not change after construction.
+     */
+    boolean differs(RuntimeApi api, Check check) throws RuntimeApiException {
+        List<String> changes = new ArrayList<>();
+        return diff(api.showMap(map), desired(check.table()), changes) || !changes.isEmpty();
+    }
+
+    /**
+     * Under the round lock: takes the answer of a verify read, unless a round changed the map while it read (it is
+     * then due again). Returns true when it found drift, which the next round repairs.
+     */
+    boolean checked(Check check, boolean differs) {
+        if (!check.digest().equals(verifiedDigest) || !check.info().equals(verifiedInfo)) return false;
+        checkedAt = clock.instant();
+        driftFound = differs;
+        return differs;
+    }
+
+    /** The map's lines as tenant → backend. */
+    private Map<String, String> desired(TenantTable table) {
+        Map<String, String> desired = new HashMap<>(table.entries().size() * 2);
+        for (Map.Entry<String, String> e : table.entries().entrySet()) desired.put(e.getKey(), config.backend(e.getValue()));
+        return desired;
     }
 
     /** The commands from {@code from} to {@code to}, both sorted by tenant; the tenants concerned go to {@code keys}. */
@@ -303,8 +269,8 @@ final class TenantSync {
         verifiedDigest = null;
         verifiedTable = null;
         verifiedInfo = null;
-        sliceAt = null;
-        owed = 0;
+        checkedAt = null;
+        driftFound = false;
     }
 
     /**

@@ -200,7 +200,7 @@ class TenantsIT {
         // An operator's set map: same entry count, and HAProxy's listing looks as hsdo last verified it.
         assertThat(api.execute(List.of("set map " + dir.resolve("run/tenants.map") + " t1 be4")).getFirst().ok()).isTrue();
         assertThat(byCookie(frontend, "t1")).isEqualTo("o4");
-        // While no time passes on hsdo's clock, rounds (every 500 ms) owe no entry a read-back.
+        // While the verify interval has not passed on hsdo's clock, rounds (every 500 ms) do not read the map back.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> byCookie(frontend, "t1").equals("o4"));
 
@@ -272,8 +272,8 @@ class TenantsIT {
         assertThat(map()).hasSize(n).containsEntry("t5", "be" + shard(5, 1).substring(1));
         assertThat(hsdo.agent().tenantStatus().entries()).isEqualTo(n);
 
-        // A hand-made set map in the 100 000-entry map keeps its version and count: every entry is read back once
-        // per verify interval (default 1 minute; here all owed at once, 20 000 a round), and the wrong one put back.
+        // A hand-made set map in the 100 000-entry map keeps its version and count: the whole map is read back once
+        // the verify interval (default 1 minute) has passed on hsdo's clock, and the wrong entry put back.
         String byHand = "be" + shard(5, 2).substring(1);
         assertThat(api.execute(List.of("set map " + dir.resolve("run/tenants.map") + " t5 " + byHand)).getFirst().ok()).isTrue();
         assertThat(byCookie(frontend, "t5")).isEqualTo("o" + byHand.substring(2));
