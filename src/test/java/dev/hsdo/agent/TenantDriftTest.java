@@ -1,6 +1,5 @@
 package dev.hsdo.agent;
 
-import dev.hsdo.config.ConfigLoader;
 import dev.hsdo.config.HsdoConfig;
 import dev.hsdo.model.BackendPlan;
 import dev.hsdo.model.Plan;
@@ -29,15 +28,7 @@ class TenantDriftTest {
 
     @Test
     void theWholeMapIsReadBackOncePerVerifyIntervalAndAHandMadeChangeIsPutBackByTheNextRound() throws Exception {
-        HsdoConfig config = ConfigLoader.parse("""
-                haproxy: {runtime-dir: ./run}
-                frontends: [{name: fe, bind: "127.0.0.1:8080", default-backend: be1}]
-                backends:
-                  - {name: be1, sources: [src]}
-                  - {name: be2, sources: [src]}
-                sources: [{name: src, type: file, path: servers.yaml}]
-                tenants: {shards: {s1: be1, s2: be2}, default-shard: s1, verify-interval: 10s}
-                """, dir, Map.of(), "test");
+        HsdoConfig config = AgentTenantOrderTest.twoShards(dir, ", verify-interval: 10s");
         String map = config.tenants().mapFile().toString();
         AgentTenantOrderTest.MapHaproxy haproxy = new AgentTenantOrderTest.MapHaproxy(map);
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -78,15 +69,7 @@ class TenantDriftTest {
 
     @Test
     void aReadBackOverlappingATableChangeIsDroppedAndTriedAgain() throws Exception {
-        HsdoConfig config = ConfigLoader.parse("""
-                haproxy: {runtime-dir: ./run}
-                frontends: [{name: fe, bind: "127.0.0.1:8080", default-backend: be1}]
-                backends:
-                  - {name: be1, sources: [src]}
-                  - {name: be2, sources: [src]}
-                sources: [{name: src, type: file, path: servers.yaml}]
-                tenants: {shards: {s1: be1, s2: be2}, default-shard: s1, verify-interval: 10s}
-                """, dir, Map.of(), "test");
+        HsdoConfig config = AgentTenantOrderTest.twoShards(dir, ", verify-interval: 10s");
         AgentTenantOrderTest.MapHaproxy haproxy = new AgentTenantOrderTest.MapHaproxy(config.tenants().mapFile().toString());
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TenantSync sync = new TenantSync(config.tenants(), clock);
