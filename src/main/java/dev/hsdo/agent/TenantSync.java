@@ -117,7 +117,6 @@ final class TenantSync {
         if (info == null)
             return "tenant map " + map + " is not loaded by HAProxy (no frontend of its config reads it)";
         if (unchanged && !driftFound && info.equals(verifiedInfo)) return null;
-        driftFound = false;
         // The whole map is read here: the next verify read is due an interval from now.
         checkedAt = clock.instant();
         Map<String, String> desired = desired(table);
@@ -149,6 +148,8 @@ final class TenantSync {
         verifiedDigest = table.digest();
         verifiedTable = table;
         verifiedInfo = info;
+        // Drift a verify read found is repaired only once a sync succeeds: until then every round reads the map whole.
+        driftFound = false;
         return null;
     }
 
