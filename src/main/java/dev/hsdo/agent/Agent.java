@@ -84,6 +84,8 @@ public final class Agent implements AutoCloseable {
     private String writtenMapDigest;
     private volatile TenantStatus tenantStatus = TenantStatus.initial();
     private volatile WakeableLoop loop;
+    // reads the whole tenant map back every tenants.verify-interval, off the rounds (null without tenants)
+    private volatile WakeableLoop verifyLoop;
     private volatile Runnable onStatusChange = () -> {};
     // what HAProxy reported of each backend's servers at the end of the last round that reached it
     private volatile Map<String, HaproxyServers> haproxyServers = Map.of();
@@ -104,7 +106,7 @@ public final class Agent implements AutoCloseable {
         this.runningSkeleton = runningConfig == null ? null : ConfigRenderer.skeleton(runningConfig);
         this.checkedSkeleton = runningSkeleton;
         this.remotePeers = config.peers() == null ? List.of() : config.peers().staticPeers();
-        this.tenantSync = config.tenants() == null ? null : new TenantSync(config.tenants());
+        this.tenantSync = config.tenants() == null ? null : new TenantSync(config.tenants(), clock);
     }
 
     /**
@@ -201,6 +203,34 @@ public final class Agent implements AutoCloseable {
     public void start() {
         loop = new WakeableLoop("hsdo-agent", config.reconcileInterval(), this::reconcileOnce);
         loop.wake();
+        // Ticks as often as rounds run; a read happens only when the verify interval has passed on the clock.
+        if (tenantSync != null) verifyLoop = new WakeableLoop("hsdo-tenant-verify", config.reconcileInterval(), this::verifyTenantMap);
+    }
+
+    /**
+     * Reads the whole tenant map back if the verify interval has passed since the last whole read, without holding
+     * the round (a million entries take about a second to read and compare, and a move must not wait for it); a
+     * map that differs from what was last verified starts a round, which repairs it and reports the drift.
+     */
+    void verifyTenantMap() {
+        TenantSync.Check check;
+        synchronized (roundLock) {
+            check = tenantSync.dueCheck();
+        }
+        if (check == null) return;
+        boolean differs;
+        try {
+            differs = tenantSync.differs(api, check);
+        } catch (RuntimeApiException e) {
+            // An HAProxy that does not answer is the rounds' to report; the read is tried again at the next tick.
+            log.debug("tenant map not read back: {}", e.getMessage());
+            return;
+        }
+        boolean drift;
+        synchronized (roundLock) {
+            drift = tenantSync.checked(check, differs);
+        }
+        if (drift) wake();
     }
 
     /** Runs one round now and returns the status it ended with. */
@@ -466,8 +496,15 @@ public final class Agent implements AutoCloseable {
 
     private void tenantVerified(Plan published) {
         TenantStatus before = tenantStatus;
-        if (before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
-        tenantStatus = new TenantStatus(published.generation(), published.tenants().entries().size(), published.tenants().rejected());
+        int drift = tenantSync.lastDrift();
+        if (drift > 0) {
+            log.warn("tenant map {}: {} entries differed from plan {} (changed outside hsdo, first repaired with: {}); put back",
+                    config.tenants().mapFile(), drift, published.generation(), tenantSync.firstDrift());
+            metrics.tenantsDrift(drift);
+        }
+        if (drift == 0 && before.generation() == published.generation() && before.entries() == published.tenants().entries().size()) return;
+        tenantStatus = new TenantStatus(published.generation(), published.tenants().entries().size(), published.tenants().rejected(),
+                before.driftRepaired() + drift, drift > 0 ? clock.instant() : before.lastDriftAt());
         metrics.tenants(tenantStatus);
         if (tenantSync.lastChanges() > 0)
             log.info("tenant map of plan {}: {} entries, {} changed{}", published.generation(), tenantStatus.entries(),
@@ -526,6 +563,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (verifyLoop != null) verifyLoop.close();
         if (loop != null) loop.close();
     }
 }

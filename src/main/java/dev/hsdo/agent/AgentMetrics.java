@@ -31,6 +31,7 @@ public final class AgentMetrics {
     private final AtomicLong tenantsGeneration = new AtomicLong();
     private final AtomicLong tenantsEntries = new AtomicLong();
     private final AtomicLong tenantsRejected = new AtomicLong();
+    private final Counter tenantsDrift;
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,6 +54,12 @@ public final class AgentMetrics {
                 .description("entries of the tenant map HAProxy holds").register(registry);
         Gauge.builder("hsdo.tenants.rejected", tenantsRejected, AtomicLong::get)
                 .description("tenant table entries left out (unsafe id, unknown shard)").register(registry);
+        this.tenantsDrift = Counter.builder("hsdo.tenants.drift.repaired")
+                .description("tenant map entries found changed in HAProxy by someone else (drift) and put back").register(registry);
+    }
+
+    void tenantsDrift(int entries) {
+        tenantsDrift.increment(entries);
     }
 
     void tenants(TenantStatus t) {

@@ -202,7 +202,10 @@ public final class AgentNode extends Node {
         StatusDocs.activeBackup(doc, local.agent());
         if (config.tenants() != null) {
             var t = local.agent().tenantStatus();
-            doc.put("tenants", java.util.Map.of("generation", t.generation(), "entries", t.entries(), "rejected", t.rejected()));
+            Map<String, Object> tenants = new LinkedHashMap<>(Map.of("generation", t.generation(), "entries", t.entries(),
+                    "rejected", t.rejected(), "driftRepaired", t.driftRepaired()));
+            tenants.put("lastDriftAt", t.lastDriftAt());
+            doc.put("tenants", tenants);
         }
         return doc;
     }

@@ -97,7 +97,10 @@ public final class Standalone extends Node {
         StatusDocs.activeBackup(doc, agent);
         if (config.tenants() != null) {
             long applied = agent.tenantStatus().generation();
-            doc.put("tenants", StatusDocs.tenants(applied, controller.current().tenants(), controller, g -> applied >= g));
+            Map<String, Object> tenants = StatusDocs.tenants(applied, controller.current().tenants(), controller, g -> applied >= g);
+            tenants.put("driftRepaired", agent.tenantStatus().driftRepaired());
+            tenants.put("lastDriftAt", agent.tenantStatus().lastDriftAt());
+            doc.put("tenants", tenants);
         }
         return doc;
     }

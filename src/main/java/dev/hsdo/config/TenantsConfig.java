@@ -1,6 +1,7 @@
 package dev.hsdo.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -16,10 +17,24 @@ import java.util.TreeMap;
  * @param defaultShard the shard of unknown tenants with {@link Unknown#DEFAULT}, else null
  * @param source       where the table comes from
  * @param mapFile      the map file HAProxy loads and hsdo rewrites before each runtime change
+ * @param verifyInterval how often an agent reads the whole map back to find hand-made changes (drift) that leave
+ *                       the map's version and entry count as they were
  */
 public record TenantsConfig(List<String> frontends, Key key, SortedMap<String, String> shards, Unknown unknown,
-                            String defaultShard, Source source, Path mapFile) {
+                            String defaultShard, Source source, Path mapFile, Duration verifyInterval) {
+    /** The default of {@code tenants.verify-interval}. */
+    public static final Duration DEFAULT_VERIFY_INTERVAL = Duration.ofMinutes(1);
+
+    /** With the default verify interval. */
+    public TenantsConfig(List<String> frontends, Key key, SortedMap<String, String> shards, Unknown unknown,
+                         String defaultShard, Source source, Path mapFile) {
+        this(frontends, key, shards, unknown, defaultShard, source, mapFile, DEFAULT_VERIFY_INTERVAL);
+    }
+
     public TenantsConfig {
+        Objects.requireNonNull(verifyInterval, "verifyInterval");
+        if (verifyInterval.isNegative() || verifyInterval.isZero())
+            throw new IllegalArgumentException("verify interval must be positive, got " + verifyInterval);
         frontends = List.copyOf(frontends);
         shards = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(shards));
         Objects.requireNonNull(key, "key");

@@ -24,7 +24,7 @@ final class TenantsConfigs {
      */
     static TenantsConfig read(ConfigNode n, List<FrontendConfig> frontends, List<BackendConfig> backends,
                               Path runtimeDir, BiFunction<ConfigNode, String, Path> path) {
-        n.checkKeys("frontends", "key", "shards", "unknown", "default-shard", "source", "map-file");
+        n.checkKeys("frontends", "key", "shards", "unknown", "default-shard", "source", "map-file", "verify-interval");
         int errors = n.errorCount();
         List<String> fes = n.strings("frontends", frontends.stream().filter(f -> f.mode() == Mode.HTTP)
                 .map(FrontendConfig::name).toList());
@@ -63,8 +63,9 @@ final class TenantsConfigs {
         Path mapFile = n.has("map-file") ? path.apply(n, "map-file") : runtimeDir.resolve("tenants.map").toAbsolutePath().normalize();
         if (mapFile != null && !mapFile.toString().matches("[A-Za-z0-9_./:-]{1,200}"))
             n.fail("map-file", "invalid path " + Tokens.show(mapFile.toString()) + " (letters, digits and _ . / : -; it is a Runtime API argument)");
+        java.time.Duration verify = n.duration("verify-interval", TenantsConfig.DEFAULT_VERIFY_INTERVAL, false);
         if (n.errorCount() != errors) return null;
-        return new TenantsConfig(fes, key, shards, unknown, defaultShard, source, mapFile);
+        return new TenantsConfig(fes, key, shards, unknown, defaultShard, source, mapFile, verify);
     }
 
     private static TenantsConfig.Key key(ConfigNode k) {

@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * HAProxy's Runtime API (the stats socket at admin level). Implementations keep one connection in
- * prompt mode and pipeline commands over it.
+ * prompt mode and pipeline commands over it. One instance is used from several threads (an agent's rounds, its
+ * tenant map read-back, the status API), so implementations are thread-safe.
  */
 public interface RuntimeApi extends AutoCloseable {
     /**

@@ -51,15 +51,28 @@ public final class TenantRules {
     /** The map's content: one {@code tenant backend} line per entry, sorted by tenant. */
     public static String mapText(TenantsConfig t, TenantTable table) {
         StringBuilder b = new StringBuilder(table.entries().size() * 24);
-        for (Map.Entry<String, String> e : table.entries().entrySet()) b.append(line(t, e.getKey(), e.getValue())).append('\n');
+        // Each shard's backend is checked once, not once per entry: a few shards, up to a million entries.
+        Map<String, String> backends = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : table.entries().entrySet()) {
+            String backend = backends.computeIfAbsent(e.getValue(), shard -> backend(t, shard));
+            b.append(tenant(e.getKey())).append(' ').append(backend).append('\n');
+        }
         return b.toString();
     }
 
     /** One map line, {@code tenant backend}; both words are checked again here, the last step before HAProxy. */
     public static String line(TenantsConfig t, String tenant, String shard) {
-        String backend = t.backend(shard);
+        return tenant(tenant) + ' ' + backend(t, shard);
+    }
+
+    private static String tenant(String tenant) {
         Tokens.require(dev.hsdo.model.TenantIds.isTenant(tenant), "tenant", tenant, dev.hsdo.model.TenantIds.TENANT_RULE);
+        return tenant;
+    }
+
+    private static String backend(TenantsConfig t, String shard) {
+        String backend = t.backend(shard);
         Tokens.require(Tokens.isName(backend), "backend of shard " + shard, backend, "a configured shard");
-        return tenant + ' ' + backend;
+        return backend;
     }
 }

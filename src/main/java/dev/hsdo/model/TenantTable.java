@@ -38,15 +38,22 @@ public final class TenantTable {
     public TenantTable(@JsonProperty("entries") Map<String, String> entries,
                        @JsonProperty("rejected") List<Rejection> rejected) {
         if (entries == null) entries = Map.of();
-        TreeMap<String, String> copy = new TreeMap<>();
         // Shard names repeat a million times: one string per shard, not per entry.
         Map<String, String> shards = new java.util.HashMap<>();
+        boolean sorted = entries instanceof SortedMap<String, String> s && s.comparator() == null;
+        TreeMap<String, String> unsorted = new TreeMap<>();
         entries.forEach((t, s) -> {
             Tokens.require(TenantIds.isTenant(t), "tenant", t, TenantIds.TENANT_RULE);
-            Tokens.require(Tokens.isName(s), "shard of tenant " + t, s, "a backend name");
-            copy.put(t, shards.computeIfAbsent(s, k -> k));
+            String shard = s == null ? null : shards.get(s);
+            // A shard name is checked once, when first seen: a few names, each repeated over the whole table.
+            if (shard == null) {
+                Tokens.require(Tokens.isName(s), "shard of tenant " + t, s, "a backend name");
+                shards.put(s, shard = s);
+            }
+            if (!sorted) unsorted.put(t, shard);
         });
-        this.entries = Collections.unmodifiableSortedMap(copy);
+        // Already in order (the checked table of a source): copied in linear time, its shard strings kept.
+        this.entries = Collections.unmodifiableSortedMap(sorted ? new TreeMap<>((SortedMap<String, String>) entries) : unsorted);
         List<Rejection> r = new ArrayList<>(rejected == null ? List.of() : rejected);
         r.sort(java.util.Comparator.comparing(Rejection::tenant).thenComparing(Rejection::shard));
         this.rejected = List.copyOf(r);
@@ -94,8 +101,22 @@ public final class TenantTable {
     private String computeDigest() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, String> e : entries.entrySet())
-                md.update((e.getKey() + ' ' + e.getValue() + '\n').getBytes(StandardCharsets.UTF_8));
+            // Tenant ids and shard names are ASCII (checked above): copied into one buffer as bytes, rather than a
+            // string and a byte array made per entry.
+            byte[] buf = new byte[1 << 16];
+            int n = 0;
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                String k = e.getKey(), v = e.getValue();
+                if (n + k.length() + v.length() + 2 > buf.length) {
+                    md.update(buf, 0, n);
+                    n = 0;
+                }
+                for (int i = 0; i < k.length(); i++) buf[n++] = (byte) k.charAt(i);
+                buf[n++] = ' ';
+                for (int i = 0; i < v.length(); i++) buf[n++] = (byte) v.charAt(i);
+                buf[n++] = '\n';
+            }
+            md.update(buf, 0, n);
             for (Rejection r : rejected)
                 md.update(("rejected " + Tokens.show(r.tenant()) + ' ' + Tokens.show(r.shard()) + ' ' + r.reason() + '\n')
                         .getBytes(StandardCharsets.UTF_8));

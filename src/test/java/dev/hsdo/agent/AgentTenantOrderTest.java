@@ -31,7 +31,7 @@ class AgentTenantOrderTest {
     Path dir;
 
     /** An HAProxy without servers holding one map, that records every command it is sent, in order. */
-    private static final class MapHaproxy implements RuntimeApi {
+    static final class MapHaproxy implements RuntimeApi {
         final String map;
         final TreeMap<String, String> entries = new TreeMap<>();
         final List<String> sent = new ArrayList<>();
@@ -75,6 +75,19 @@ class AgentTenantOrderTest {
         public void close() {}
     }
 
+    /** Two backends, be1 and be2, as shards s1 and s2 (s1 the default); {@code more}: further keys of {@code tenants}. */
+    static HsdoConfig twoShards(Path dir, String more) throws Exception {
+        return ConfigLoader.parse("""
+                haproxy: {runtime-dir: ./run}
+                frontends: [{name: fe, bind: "127.0.0.1:8080", default-backend: be1}]
+                backends:
+                  - {name: be1, sources: [src]}
+                  - {name: be2, sources: [src]}
+                sources: [{name: src, type: file, path: servers.yaml}]
+                tenants: {shards: {s1: be1, s2: be2}, default-shard: s1%s}
+                """.formatted(more), dir, Map.of(), "test");
+    }
+
     private static Plan plan(long generation, String heldBack, Map<String, String> tenants) {
         return new Plan(generation, null, List.of(new BackendPlan("be1", List.of(), heldBack)), 0, new TenantTable(tenants, List.of()));
     }
@@ -87,15 +100,7 @@ class AgentTenantOrderTest {
 
     @Test
     void aPlanMovingOnlyTenantsChangesTheMapBeforeCheckingTheServersAndOneChangingServersAfterThem() throws Exception {
-        HsdoConfig config = ConfigLoader.parse("""
-                haproxy: {runtime-dir: ./run}
-                frontends: [{name: fe, bind: "127.0.0.1:8080", default-backend: be1}]
-                backends:
-                  - {name: be1, sources: [src]}
-                  - {name: be2, sources: [src]}
-                sources: [{name: src, type: file, path: servers.yaml}]
-                tenants: {shards: {s1: be1, s2: be2}, default-shard: s1}
-                """, dir, Map.of(), "test");
+        HsdoConfig config = twoShards(dir, "");
         Path mapFile = config.tenants().mapFile();
         MapHaproxy haproxy = new MapHaproxy(mapFile.toString());
         Agent agent = new Agent(config, haproxy, null, null, null, Clock.systemUTC(), new AgentMetrics(new SimpleMeterRegistry()));

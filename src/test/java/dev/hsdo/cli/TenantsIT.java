@@ -51,6 +51,7 @@ class TenantsIT {
     Path dir;
     Standalone hsdo;
     RuntimeApi api;
+    MutableClock clock;
     int frontend;
     int admin;
 
@@ -80,7 +81,8 @@ class TenantsIT {
     private void startAgain(String tenants) throws Exception {
         Path config = TenantsYaml.file(dir, "hsdo.yaml", TenantsYaml.body(dir, origins, frontend, admin, TOKEN)
                 + "store: {type: file, path: ./state/plan.json}\ntenants:\n" + tenants);
-        hsdo = Standalone.start(ConfigLoader.load(config, Map.of()), new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+        clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        hsdo = Standalone.start(ConfigLoader.load(config, Map.of()), clock);
         if (api == null) api = SocketRuntimeApi.connect(dir.resolve("run/admin.sock").toString(), Duration.ofSeconds(10));
         await().atMost(CONVERGE).until(() -> hsdo.agent().status().converged());
     }
@@ -185,6 +187,34 @@ class TenantsIT {
         assertThat(Http(admin, "/api/v1/tenants/t1")).contains("\"shard\" : \"s4\"");
     }
 
+    @Test
+    void aHandMadeSetMapThatKeepsTheMapsVersionAndCountIsPutBackAtTheNextVerifyReadAndReported() throws Exception {
+        start("""
+                  shards: %s
+                  default-shard: s1
+                  verify-interval: 30s
+                """.formatted(TenantsYaml.shards()));
+        assertThat(write("POST", "/api/v1/tenants", "t1,s2\nt2,s3\n").statusCode()).isEqualTo(200);
+        await().atMost(CONVERGE).untilAsserted(() -> assertThat(byCookie(frontend, "t1")).isEqualTo("o2"));
+
+        // An operator's set map: same entry count, and HAProxy's listing looks as hsdo last verified it.
+        assertThat(api.execute(List.of("set map " + dir.resolve("run/tenants.map") + " t1 be4")).getFirst().ok()).isTrue();
+        assertThat(byCookie(frontend, "t1")).isEqualTo("o4");
+        // While the verify interval has not passed on hsdo's clock, rounds (every 500 ms) do not read the map back.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> byCookie(frontend, "t1").equals("o4"));
+
+        clock.advance(Duration.ofSeconds(31));
+        await().atMost(CONVERGE).until(() -> hsdo.agent().tenantStatus().driftRepaired() == 1);
+        assertThat(byCookie(frontend, "t1")).isEqualTo("o2");
+        assertThat(map()).isEqualTo(Map.of("t1", "be2", "t2", "be3"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> t = (Map<String, Object>) hsdo.status().get("tenants");
+        assertThat(t.get("driftRepaired")).isEqualTo(1L);
+        assertThat(t.get("lastDriftAt")).isEqualTo(clock.instant());
+        assertThat(Http(admin, "/metrics")).contains("hsdo_tenants_drift_repaired_total 1.0");
+    }
+
     private static String Http(int port, String path) {
         return dev.hsdo.testing.Http.get(port, path);
     }
@@ -241,6 +271,16 @@ class TenantsIT {
                 """.formatted(TenantsYaml.shards()));
         assertThat(map()).hasSize(n).containsEntry("t5", "be" + shard(5, 1).substring(1));
         assertThat(hsdo.agent().tenantStatus().entries()).isEqualTo(n);
+
+        // A hand-made set map in the 100 000-entry map keeps its version and count: the whole map is read back once
+        // the verify interval (default 1 minute) has passed on hsdo's clock, and the wrong entry put back.
+        String byHand = "be" + shard(5, 2).substring(1);
+        assertThat(api.execute(List.of("set map " + dir.resolve("run/tenants.map") + " t5 " + byHand)).getFirst().ok()).isTrue();
+        assertThat(byCookie(frontend, "t5")).isEqualTo("o" + byHand.substring(2));
+        clock.advance(Duration.ofSeconds(61));
+        // Reported once the repair is read back, which comes after the entry is right again.
+        await().atMost(CONVERGE).until(() -> hsdo.agent().tenantStatus().driftRepaired() == 1);
+        assertThat(byCookie(frontend, "t5")).isEqualTo(TenantsYaml.origin(shard(5, 1)));
     }
 
     private static String shard(int tenant, int shift) {

@@ -31,6 +31,15 @@ class TenantsConfigTest {
         assertThat(t.defaultShard()).isEqualTo("a");
         assertThat(t.source().kind()).isEqualTo(TenantsConfig.SourceKind.API);
         assertThat(t.mapFile().toString()).endsWith("/run/tenants.map");
+        assertThat(t.verifyInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
+
+    @Test
+    void theVerifyIntervalIsReadAndZeroIsRefusedNamingTheKey() {
+        assertThat(parse("  shards: {a: be1}\n  verify-interval: 5m\n").tenants().verifyInterval())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThatThrownBy(() -> parse("  shards: {a: be1}\n  verify-interval: 0s\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tenants.verify-interval: invalid duration '0s'");
     }
 
     @Test

@@ -20,6 +20,17 @@ final class Samples {
         return m / 1e6;
     }
 
+    /** The {@code k} largest samples as "index: ms", largest first (indexes count from 0 in the order added). */
+    String slowest(int k) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < nanos.size(); i++) order.add(i);
+        order.sort((a, b) -> Long.compare(nanos.get(b), nanos.get(a)));
+        StringBuilder s = new StringBuilder();
+        for (int i : order.subList(0, Math.min(k, order.size())))
+            s.append(s.isEmpty() ? "" : ", ").append(i).append(": ").append(String.format("%.1f", nanos.get(i) / 1e6));
+        return s.toString();
+    }
+
     double minMs() {
         return Collections.min(nanos) / 1e6;
     }
