@@ -426,33 +426,33 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Waits, bounded, until the running worker has finished learning its stick tables, and says whether it has.
+     * Waits, bounded, until the running worker has finished learning its stick tables; after the bound, or when
+     * {@code show peers} cannot be read, the caller goes ahead (the entry is sent again after the reload).
      * HAProxy (2.6 and 3.0) hands the tables to the new worker of a reload only from an old worker that has: a
      * worker reloaded while it still waits for a peer to teach it (up to 5 s after a start) takes the table with
      * it, and when every HAProxy of the fleet reloads at once for a peer change none has the entry left.
      */
-    private boolean awaitPeersResynced(String why) {
+    private void awaitPeersResynced(String why) {
         for (int i = 0; i < RESYNC_POLLS; i++) {
             try {
                 if (api.showPeers().stream().filter(p -> p.name().equals(ConfigRenderer.PEERS_SECTION))
                         .allMatch(PeersSection::resynced)) {
                     if (i > 0) log.info("stick tables resynced after {} ms{}", i * RESYNC_POLL_MS, why);
-                    return true;
+                    return;
                 }
             } catch (RuntimeApiException e) {
                 log.warn("cannot read show peers{}: {}", why, e.getMessage());
-                return false;
+                return;
             }
             if (i == 0) log.info("HAProxy is still learning its stick tables from its peers{}: waiting for it", why);
             try {
                 Thread.sleep(RESYNC_POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return;
             }
         }
         log.warn("HAProxy's stick tables not resynced after {} ms{}", RESYNC_POLLS * RESYNC_POLL_MS, why);
-        return false;
     }
 
     /**

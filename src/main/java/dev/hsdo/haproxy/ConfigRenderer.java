@@ -85,7 +85,7 @@ public final class ConfigRenderer {
             throw new IllegalArgumentException("an active-backup backend needs a peers section (peers.bind)");
         global(out, config.haproxy(), paths);
         if (peers != null) line(out, "localpeer " + token("peers.localName", peers.localName()));
-        if (config.backends().stream().anyMatch(b -> b.activeBackup() && mode("backends." + b.name(), b.mode()) == Mode.HTTP))
+        if (config.backends().stream().anyMatch(b -> b.activeBackup() && b.mode() == Mode.HTTP))
             line(out, "lua-load " + token("runtime paths: config file", AwaitStickLua.beside(paths.configFile()).toString()));
         if (config.backends().stream().anyMatch(ConfigRenderer::serversFromFileOnly)) {
             // External checks fork a program: HAProxy refuses to unless told so in global ("external-check";

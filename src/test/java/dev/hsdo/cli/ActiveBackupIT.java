@@ -26,9 +26,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -253,8 +256,8 @@ class ActiveBackupIT {
         String backup = failOverAndBringTheFirstBack();
         Instance a = a();
         int before = a.hsdo().haproxy().generation();
-        List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
         // Four clients, paced, from before the kill until after the restarted HAProxy converged: a new worker
         // with an empty table would send some of them to n1, its own first pick, and push n1 to the fleet.
         List<Thread> clients = new ArrayList<>();
@@ -263,7 +266,7 @@ class ActiveBackupIT {
             clients.add(Thread.ofPlatform().start(() -> {
                 for (int k = 0; k < 20_000 && running.get(); k++) {
                     answers.add(route(a));
-                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    LockSupport.parkNanos(2_000_000);
                 }
             }));
         try {
